@@ -1,0 +1,2 @@
+import ColumnStore
+print("placeholder")

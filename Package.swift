@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// nq: a local columnar analytics engine for the streaming-platform dataset.
+///
+/// Layers: ColumnStore (bottom) ← Ingest, Query ← Export ← nq (CLI).
+/// C libraries are system-library targets, each imported by exactly one Swift file.
+let package = Package(
+    name: "nq",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "nq", targets: ["nq"]),
+        .executable(name: "FuzzCSVReader", targets: ["FuzzCSVReader"]),
+        .executable(name: "FuzzSegmentReader", targets: ["FuzzSegmentReader"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4",
+                       providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "ColumnStore",
+            dependencies: ["CSQLite", "CLZ4", "CZlib"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .target(
+            name: "Ingest",
+            dependencies: ["ColumnStore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .target(name: "Query", dependencies: ["ColumnStore"]),
+        .target(name: "Export", dependencies: ["Query"]),
+        .executableTarget(
+            name: "nq",
+            dependencies: [
+                "ColumnStore", "Ingest", "Query", "Export",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "FuzzCSVReader", dependencies: ["Ingest"], path: "Fuzz/CSVReader"),
+        .executableTarget(name: "FuzzSegmentReader", dependencies: ["ColumnStore"], path: "Fuzz/SegmentReader"),
+        .testTarget(name: "ColumnStoreTests", dependencies: ["ColumnStore"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "ColumnStore"]),
+        .testTarget(name: "NQTests", dependencies: ["ColumnStore"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,2 @@
+// BigQuery export (issue 6) builds on Query.
+import Query

@@ -1,0 +1,2 @@
+// The query engine (issue 3) builds on ColumnStore.
+import ColumnStore
