@@ -10,7 +10,7 @@ public struct ColumnBuilder {
     @usableFromInline var dates: [Int32] = []
     @usableFromInline var strings = StringArray()
     @usableFromInline var validity: [Bool]? = nil
-    public private(set) var count = 0
+    public internal(set) var count = 0
 
     public init(type: ColumnType, capacity: Int = 0) {
         self.type = type
