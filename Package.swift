@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/ordo-one/TextTable", from: "0.0.2"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
@@ -41,6 +42,7 @@ let package = Package(
             dependencies: [
                 "ColumnStore", "Ingest", "Query", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TextTable", package: "TextTable"),
             ]
         ),
         .executableTarget(name: "FuzzCSVReader", dependencies: ["Ingest"], path: "Fuzz/CSVReader"),

@@ -1,2 +1,145 @@
+// Fuzz target for SegmentReader: any byte string, opened as a segment file, must either read or throw
+// a StoreError — never trap, never hang, never return a block that breaks Column's invariants.
+//
+// Built with `-sanitize=fuzzer -DFUZZING` this is a libFuzzer binary (see scripts/fuzz.sh). SwiftPM
+// links Linux executables with `--defsym main=<Module>_main`, so libFuzzer's own `main` never runs;
+// the top-level code below hands control to libFuzzer through `LLVMFuzzerRunDriver` instead.
+// Without FUZZING it is an ordinary executable:
+//   FuzzSegmentReader FILE...          runs the fuzz function over each file (reproduce a crash)
+//   FuzzSegmentReader --make-seeds DIR writes valid segments to DIR as a seed corpus
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ColumnStore
-print("placeholder")
+import Foundation
+
+/// One temporary file per process, rewritten for every input.
+let scratchPath = FileManager.default.temporaryDirectory.path + "/nq-fuzz-segment-\(getpid()).nqs"
+
+/// Writes `bytes` to the scratch file (truncating it).
+func writeScratch(_ bytes: UnsafeRawBufferPointer) {
+    let fd = open(scratchPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { fatalError("cannot create \(scratchPath): errno \(errno)") }
+    defer { close(fd) }
+    var done = 0
+    while done < bytes.count {
+        let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
+        if n < 0 {
+            if errno == EINTR { continue }
+            fatalError("cannot write \(scratchPath): errno \(errno)")
+        }
+        done += n
+    }
+}
+
+/// Opens the file as a segment and reads every block; checks what a successful read promises.
+func exercise(path: String) {
+    let reader: SegmentReader
+    do { reader = try SegmentReader(path: path) } catch is StoreError { return } catch {
+        fatalError("SegmentReader.init threw a non-StoreError: \(error)")
+    }
+    for (c, column) in reader.columns.enumerated() {
+        for (b, block) in column.blocks.enumerated() {
+            let decoded: Column
+            do { decoded = try reader.readBlock(column: c, block: b) } catch is StoreError { continue } catch {
+                fatalError("readBlock threw a non-StoreError: \(error)")
+            }
+            // A block that decodes must hold what the footer promised.
+            precondition(decoded.type == column.schema.type, "decoded type differs from the footer's")
+            precondition(decoded.count == block.zone.rowCount, "decoded row count differs from the footer's")
+            decoded.verify()
+            if case .bool(let v) = decoded.values { precondition(v.allSatisfy { $0 <= 1 }, "bool byte other than 0/1") }
+        }
+    }
+}
+
+/// The libFuzzer entry point.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzSegmentReader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    writeScratch(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : size))
+    exercise(path: scratchPath)
+    return 0
+}
+
+#if FUZZING
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+) -> Int32
+
+var fuzzArgc = CommandLine.argc
+var fuzzArgv = CommandLine.unsafeArgv
+let status = LLVMFuzzerRunDriver(&fuzzArgc, &fuzzArgv, fuzzSegmentReader)
+unlink(scratchPath)
+exit(status)
+
+#else
+
+/// Valid segments covering every type, NULLs, plain and dictionary strings, several blocks, raw and
+/// LZ4 frames, and zero rows — so the fuzzer starts from real structure.
+func makeSeeds(in directory: String) throws {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    func col(_ type: ColumnType, _ values: [Value]) -> Column {
+        var b = ColumnBuilder(type: type)
+        for v in values { b.append(v) }
+        return b.finish()
+    }
+    func write(_ name: String, _ columns: [(String, ColumnType, [Value])], blockRows: Int) throws {
+        let path = directory + "/" + name + ".nqs"
+        try? FileManager.default.removeItem(atPath: path)
+        _ = try SegmentWriter.write(schema: columns.map { ColumnSchema(name: $0.0, type: $0.1) },
+                                    columns: columns.map { col($0.1, $0.2) }, to: path, blockRows: blockRows)
+    }
+    let n = 12
+    let ints: [Value] = (0..<n).map { $0 % 5 == 4 ? .null : .int64(Int64($0 * 1000 - 3000)) }
+    let floats: [Value] = (0..<n).map { $0 % 4 == 3 ? .null : .float64(Double($0) * 0.5 - 1) }
+    let bools: [Value] = (0..<n).map { $0 % 3 == 2 ? .null : .bool($0 % 2 == 0) }
+    let dates: [Value] = (0..<n).map { $0 == 5 ? .null : .date(Int32($0 * 400 - 2000)) }
+    let stamps: [Value] = (0..<n).map { $0 == 7 ? .null : .timestamp(Int64($0) * 86_400_000_000 + 123) }
+    let lowCard: [Value] = (0..<n).map { $0 == 1 ? .null : .string(["a", "bb", ""][$0 % 3]) }
+    let highCard: [Value] = (0..<n).map { .string("value-\($0 * 7919)") }
+    try write("all-types", [("i", .int64, ints), ("f", .float64, floats), ("b", .bool, bools),
+                            ("d", .date, dates), ("t", .timestamp, stamps), ("s", .string, lowCard),
+                            ("h", .string, highCard)], blockRows: 5)
+    try write("single-block", [("i", .int64, ints), ("s", .string, highCard)], blockRows: 64)
+    try write("dictionary", [("s", .string, (0..<40).map { .string(["red", "green", "blue"][$0 % 3]) })], blockRows: 40)
+    try write("compressible", [("i", .int64, (0..<64).map { _ in .int64(7) }),
+                               ("s", .string, (0..<64).map { _ in .string(String(repeating: "x", count: 30)) })], blockRows: 32)
+    try write("wide-dictionary", [("s", .string, (0..<600).map { .string("k\($0 % 300)") })], blockRows: 600)
+    try write("empty", [("i", .int64, []), ("s", .string, [])], blockRows: 8)
+    try write("no-columns", [], blockRows: 8)
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--make-seeds" {
+    guard arguments.count == 2 else {
+        FileHandle.standardError.write("usage: FuzzSegmentReader --make-seeds DIR\n".data(using: .utf8)!)
+        exit(2)
+    }
+    do { try makeSeeds(in: arguments[1]) } catch {
+        FileHandle.standardError.write("cannot write seeds: \(error)\n".data(using: .utf8)!)
+        exit(1)
+    }
+} else {
+    if arguments.isEmpty || arguments.first == "-h" || arguments.first == "--help" {
+        print("usage: FuzzSegmentReader FILE...   (run the fuzz function over each file)")
+        print("       FuzzSegmentReader --make-seeds DIR")
+        exit(arguments.isEmpty ? 2 : 0)
+    }
+    for file in arguments {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            FileHandle.standardError.write("cannot read \(file)\n".data(using: .utf8)!)
+            exit(1)
+        }
+        data.withUnsafeBytes { _ = fuzzSegmentReader($0.bindMemory(to: UInt8.self).baseAddress, $0.count) }
+        print("\(file): ok")
+    }
+    unlink(scratchPath)
+}
+
+#endif

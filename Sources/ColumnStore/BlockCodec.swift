@@ -88,10 +88,16 @@ enum BlockCodec {
             case 2: codes = try r.array(UInt16.self, count: n).map(Int.init)
             default: throw r.fail("bad dictionary code width \(width)")
             }
-            var out = StringArray()
-            out.reserve(count: n, bytes: n * 8)
+            // Check codes and the expanded size before allocating (a few codes can name long entries).
+            var expanded = 0
             for c in codes {
                 guard c < count else { throw r.fail("dictionary code \(c) out of range \(count)") }
+                expanded += Int(ends[c]) - (c == 0 ? 0 : Int(ends[c - 1]))
+                guard expanded <= SegmentFormat.maxBlockBytes else { throw r.fail("dictionary strings expand beyond \(SegmentFormat.maxBlockBytes) bytes") }
+            }
+            var out = StringArray()
+            out.reserve(count: n, bytes: expanded)
+            for c in codes {
                 let s = c == 0 ? 0 : Int(ends[c - 1])
                 out.append(UnsafeRawBufferPointer(rebasing: dictBytes[s..<Int(ends[c])]))
             }

@@ -44,11 +44,12 @@ public final class SegmentReader {
         let dataEnd = footerOffset
         (rowCount, blockRows, columns) = try footer.withUnsafeBytes { buf in
             var r = BinaryReader(buf, path: path, what: "footer")
-            let rows = Int(try r.u64())
+            let rowsField = try r.u64()
+            guard let rows = Int(exactly: rowsField) else { throw r.fail("row count \(rowsField) too large") }
             let blockRows = Int(try r.u32())
             let columnCount = Int(try r.u16())
             guard blockRows > 0 else { throw r.fail("zero rows per block") }
-            let expectedBlocks = rows == 0 ? 0 : (rows + blockRows - 1) / blockRows
+            let expectedBlocks = rows / blockRows + (rows % blockRows == 0 ? 0 : 1)
             var columns: [SegmentColumnMeta] = []
             for _ in 0..<columnCount {
                 let name = try r.string()
@@ -58,13 +59,14 @@ public final class SegmentReader {
                 guard blockCount == expectedBlocks else { throw r.fail("column \(name) has \(blockCount) blocks, expected \(expectedBlocks)") }
                 var blocks: [BlockMeta] = []
                 for b in 0..<blockCount {
-                    let offset = Int(try r.u64())
+                    let offsetField = try r.u64()
+                    let offset = Int(exactly: offsetField) ?? Int.max
                     let length = Int(try r.u32())
                     let blockRowCount = Int(try r.u32())
                     let nulls = Int(try r.u32())
                     let lo = try r.zoneValue(type), hi = try r.zoneValue(type)
                     let expectedRows = min(blockRows, rows - b * blockRows)
-                    guard offset >= SegmentFormat.headerSize, length >= SegmentFormat.frameHeaderSize, offset + length <= dataEnd else {
+                    guard offset >= SegmentFormat.headerSize, length >= SegmentFormat.frameHeaderSize, length <= dataEnd - offset else {
                         throw r.fail("block \(b) of column \(name) at offset \(offset) length \(length) lies outside the data area")
                     }
                     guard blockRowCount == expectedRows, nulls <= blockRowCount else {
@@ -99,6 +101,10 @@ public final class SegmentReader {
             let uncompressedSize = Int(try r.u32())
             guard compressedSize == r.remaining else { throw r.fail("compressed size \(compressedSize) differs from the frame's \(r.remaining) payload bytes") }
             guard uncompressedSize <= SegmentFormat.maxBlockBytes else { throw r.fail("uncompressed size \(uncompressedSize) exceeds the limit") }
+            // LZ4 expands at most 255-fold; a larger claim is corrupt (and must not cost a huge allocation).
+            guard methodByte != SegmentFormat.Method.lz4.rawValue || uncompressedSize <= compressedSize * 255 else {
+                throw r.fail("uncompressed size \(uncompressedSize) impossible for \(compressedSize) LZ4 bytes")
+            }
             let payload = try r.raw(compressedSize)
             switch SegmentFormat.Method(rawValue: methodByte) {
             case .none?:
@@ -120,7 +126,18 @@ public final class SegmentReader {
     /// Reads a whole column (all blocks concatenated).
     public func readColumn(_ c: Int) throws -> Column {
         var parts: [Column] = []
-        for b in 0..<columns[c].blocks.count { parts.append(try readBlock(column: c, block: b)) }
+        var stringBytes = 0
+        for b in 0..<columns[c].blocks.count {
+            let part = try readBlock(column: c, block: b)
+            if case .string(let s) = part.values {
+                // String offsets are Int32: a column's strings must fit in Int32.max bytes.
+                stringBytes += s.bytes.count
+                guard stringBytes <= Int(Int32.max) else {
+                    throw StoreError.corruptSegment(path: path, detail: "column \(columns[c].schema.name) holds more than \(Int32.max) string bytes")
+                }
+            }
+            parts.append(part)
+        }
         return Column.concatenate(parts, type: columns[c].schema.type)
     }
 

@@ -114,14 +114,15 @@ public final class Store {
 public final class StoreWriter {
     unowned let store: Store
     private var pending: Set<String> = []
+    private let lock = NSLock()
 
     init(store: Store) { self.store = store }
 
     /// Writes a segment file for `schema` under its final name. It stays invisible (and is deleted
-    /// when the write ends) until a `commit` adds it to a table.
+    /// when the write ends) until a `commit` adds it to a table. Safe to call from several threads.
     public func writeSegment(schema: TableSchema, columns: [Column], blockRows: Int = SegmentFormat.defaultBlockRows) throws -> PendingSegment {
         let file = UUID().uuidString.lowercased() + ".nqs"
-        pending.insert(file)
+        lock.withLock { _ = pending.insert(file) }
         let summary = try SegmentWriter.write(schema: schema.columns, columns: columns, to: store.segmentPath(file), blockRows: blockRows)
         return PendingSegment(file: file, summary: summary)
     }

@@ -54,7 +54,16 @@ public struct ZoneMap: Sendable, Equatable {
                     if lo == nil || less(r, lo!) { lo = r }
                     if hi == nil || less(hi!, r) { hi = r }
                 }
-                if let lo { zone.min = .string(String(decoding: b[lo.lowerBound..<Swift.min(lo.upperBound, lo.lowerBound + maxStringBound)], as: UTF8.self)) }
+                if var lo {
+                    if lo.count > maxStringBound {
+                        // Cut at a character boundary: a split character would decode as U+FFFD, which
+                        // sorts above the original bytes and would no longer be a lower bound.
+                        var end = lo.lowerBound + maxStringBound
+                        while end > lo.lowerBound && b[end] & 0xC0 == 0x80 { end -= 1 }
+                        lo = lo.lowerBound..<end
+                    }
+                    zone.min = .string(String(decoding: b[lo], as: UTF8.self))
+                }
                 if let hi, hi.count <= maxStringBound { zone.max = .string(String(decoding: b[hi], as: UTF8.self)) }
             }
         }

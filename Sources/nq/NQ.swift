@@ -1,0 +1,60 @@
+import ArgumentParser
+import ColumnStore
+import Foundation
+
+/// `nq`: the command-line entry point. Subcommands share the global `--store DIR` option, which may
+/// appear before the subcommand (`nq --store d tables`) or after it (`nq tables --store d`).
+@main
+struct NQ: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nq",
+        abstract: "A columnar analytics engine for streaming-platform user behaviour.",
+        discussion: """
+            The store is the directory named by --store, else $NQ_STORE, else ./nq-data.
+            """,
+        subcommands: [Ingest.self, Tables.self, Describe.self, Gen.self, Compact.self, Check.self]
+    )
+
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        GlobalOptions.hoistStoreOption(&arguments)
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Options every subcommand accepts.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The store directory. Default: $NQ_STORE, else ./nq-data.")
+    var store: String?
+
+    var storePath: String {
+        store ?? ProcessInfo.processInfo.environment["NQ_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? "./nq-data"
+    }
+
+    /// Moves a `--store X` / `--store=X` that precedes the subcommand name to after it, so the
+    /// subcommand's own `--store` option receives it.
+    static func hoistStoreOption(_ args: inout [String]) {
+        var i = 0, moved: [String] = []
+        while i < args.count, args[i].hasPrefix("-") {
+            if args[i] == "--store", i + 1 < args.count {
+                moved += args[i...(i + 1)]
+                args.removeSubrange(i...(i + 1))
+            } else if args[i].hasPrefix("--store=") {
+                moved.append(args.remove(at: i))
+            } else {
+                i += 1
+            }
+        }
+        guard !moved.isEmpty, i < args.count else { args.insert(contentsOf: moved, at: min(i, args.count)); return }
+        args.insert(contentsOf: moved, at: i + 1)
+    }
+
+    func openStore(create: Bool) throws -> Store {
+        try Store(path: storePath, create: create)
+    }
+}
