@@ -96,16 +96,27 @@ func makeSeeds(in directory: String) throws {
                                     columns: columns.map { col($0.1, $0.2) }, to: path, blockRows: blockRows)
     }
     let n = 12
-    let ints: [Value] = (0..<n).map { $0 % 5 == 4 ? .null : .int64(Int64($0 * 1000 - 3000)) }
-    let floats: [Value] = (0..<n).map { $0 % 4 == 3 ? .null : .float64(Double($0) * 0.5 - 1) }
-    let bools: [Value] = (0..<n).map { $0 % 3 == 2 ? .null : .bool($0 % 2 == 0) }
-    let dates: [Value] = (0..<n).map { $0 == 5 ? .null : .date(Int32($0 * 400 - 2000)) }
-    let stamps: [Value] = (0..<n).map { $0 == 7 ? .null : .timestamp(Int64($0) * 86_400_000_000 + 123) }
-    let lowCard: [Value] = (0..<n).map { $0 == 1 ? .null : .string(["a", "bb", ""][$0 % 3]) }
-    let highCard: [Value] = (0..<n).map { .string("value-\($0 * 7919)") }
-    try write("all-types", [("i", .int64, ints), ("f", .float64, floats), ("b", .bool, bools),
-                            ("d", .date, dates), ("t", .timestamp, stamps), ("s", .string, lowCard),
-                            ("h", .string, highCard)], blockRows: 5)
+    var ints: [Value] = [], floats: [Value] = [], bools: [Value] = [], dates: [Value] = []
+    var stamps: [Value] = [], lowCard: [Value] = [], highCard: [Value] = []
+    for i in 0..<n {
+        ints.append(i % 5 == 4 ? .null : .int64(Int64(i) * 1000 - 3000))
+        floats.append(i % 4 == 3 ? .null : .float64(Double(i) * 0.5 - 1))
+        bools.append(i % 3 == 2 ? .null : .bool(i % 2 == 0))
+        dates.append(i == 5 ? .null : .date(Int32(i) * 400 - 2000))
+        stamps.append(i == 7 ? .null : .timestamp(Int64(i) * 86_400_000_000 + 123))
+        let words = ["a", "bb", ""]
+        lowCard.append(i == 1 ? .null : .string(words[i % 3]))
+        highCard.append(.string("value-\(i * 7919)"))
+    }
+    var all: [(String, ColumnType, [Value])] = []
+    all.append(("i", .int64, ints))
+    all.append(("f", .float64, floats))
+    all.append(("b", .bool, bools))
+    all.append(("d", .date, dates))
+    all.append(("t", .timestamp, stamps))
+    all.append(("s", .string, lowCard))
+    all.append(("h", .string, highCard))
+    try write("all-types", all, blockRows: 5)
     try write("single-block", [("i", .int64, ints), ("s", .string, highCard)], blockRows: 64)
     try write("dictionary", [("s", .string, (0..<40).map { .string(["red", "green", "blue"][$0 % 3]) })], blockRows: 40)
     try write("compressible", [("i", .int64, (0..<64).map { _ in .int64(7) }),

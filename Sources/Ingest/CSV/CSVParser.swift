@@ -56,7 +56,7 @@ public enum CSVParser {
     /// buffer. Unquoted lines are split with `memchr` plus a SWAR comma scan.
     public static func forEachRecord(
         in buffer: UnsafeRawBufferPointer, firstLine: Int,
-        _ body: (borrowing CSVRecord) throws -> Void
+        _ body: (CSVRecord) throws -> Void
     ) throws {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
         var state = CSVParserState(base: base, count: buffer.count)
@@ -199,7 +199,7 @@ struct CSVParserState {
         addField(fieldStart, to, 0)
     }
 
-    mutating func run(firstLine: Int, _ body: (borrowing CSVRecord) throws -> Void) throws {
+    mutating func run(firstLine: Int, _ body: (CSVRecord) throws -> Void) throws {
         var p = 0
         var line = firstLine
         while p < end {

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The test command of the README: sets up what the tests need, then runs every suite.
+#   1. Debian packages and the Python oracles (scripts/setup.sh --with-python)
+#   2. swift build + swift test           (unit tests and CLI tests that run the real binary)
+#   3. fuzz targets for a bounded time    (scripts/fuzz.sh; FUZZ_SECONDS, default 60 each)
+#   4. pytest Tests/oracle                (DuckDB as the oracle; crash-safety kills)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --with-python
+
+echo "== swift build"
+swift build
+echo "== swift test"
+swift test 2>&1 | grep -v -E '^(◇|↳)' || { echo "swift test failed"; exit 1; }
+
+echo "== fuzz"
+scripts/fuzz.sh "${FUZZ_SECONDS:-60}" FuzzCSVReader FuzzSegmentReader
+
+echo "== oracle tests (pytest)"
+NQ_BIN="$PWD/.build/debug/nq" python3 -m pytest Tests/oracle -q -p no:cacheprovider
