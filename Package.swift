@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "nq", targets: ["nq"]),
         .executable(name: "FuzzCSVReader", targets: ["FuzzCSVReader"]),
         .executable(name: "FuzzSegmentReader", targets: ["FuzzSegmentReader"]),
+        .executable(name: "FuzzSQLParser", targets: ["FuzzSQLParser"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,8 +48,10 @@ let package = Package(
         ),
         .executableTarget(name: "FuzzCSVReader", dependencies: ["Ingest"], path: "Fuzz/CSVReader"),
         .executableTarget(name: "FuzzSegmentReader", dependencies: ["ColumnStore"], path: "Fuzz/SegmentReader"),
+        .executableTarget(name: "FuzzSQLParser", dependencies: ["Query"], path: "Fuzz/SQLParser"),
         .testTarget(name: "ColumnStoreTests", dependencies: ["ColumnStore"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "ColumnStore"]),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "ColumnStore"]),
         .testTarget(name: "NQTests", dependencies: ["ColumnStore"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,2 @@
+import Query
+print("placeholder: replaced by the parser fuzz target")

@@ -1,2 +1,0 @@
-// The query engine (issue 3) builds on ColumnStore.
-import ColumnStore

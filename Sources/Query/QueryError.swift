@@ -1,0 +1,42 @@
+import ColumnStore
+
+/// The one error type of the Query module.
+public enum QueryError: Error, CustomStringConvertible, Sendable {
+    /// A syntax error at a place in the SQL text.
+    case syntax(message: String, location: SourceLocation, sql: String)
+    /// A construct outside nq's GoogleSQL subset, named.
+    case notSupported(construct: String, location: SourceLocation?, sql: String)
+    /// An unknown table or column, with the closest existing name when there is one.
+    case unknownName(kind: String, name: String, suggestion: String?, location: SourceLocation?, sql: String)
+    /// Operand types that do not fit, naming both.
+    case type(message: String, location: SourceLocation?, sql: String)
+    /// A runtime error (division by zero, bad cast, overflow), as BigQuery raises them.
+    case runtime(message: String)
+    case store(StoreError)
+
+    public var description: String {
+        switch self {
+        case let .syntax(message, location, sql):
+            return "syntax error at \(location): \(message)\n" + QueryError.caret(sql, location)
+        case let .notSupported(construct, location, sql):
+            return "not supported: \(construct)" + (location.map { " at \($0)\n" + QueryError.caret(sql, $0) } ?? "")
+        case let .unknownName(kind, name, suggestion, location, sql):
+            return "unknown \(kind) \(name)" + (suggestion.map { " (did you mean \($0)?)" } ?? "")
+                + (location.map { " at \($0)\n" + QueryError.caret(sql, $0) } ?? "")
+        case let .type(message, location, sql):
+            return "type error: \(message)" + (location.map { " at \($0)\n" + QueryError.caret(sql, $0) } ?? "")
+        case let .runtime(message):
+            return "query failed: \(message)"
+        case let .store(e):
+            return e.description
+        }
+    }
+
+    /// The offending line of `sql` with a caret under `location`'s column.
+    public static func caret(_ sql: String, _ location: SourceLocation) -> String {
+        let lines = sql.split(separator: "\n", omittingEmptySubsequences: false)
+        guard location.line >= 1, location.line <= lines.count else { return "" }
+        let line = String(lines[location.line - 1])
+        return "  " + line + "\n  " + String(repeating: " ", count: max(0, location.column - 1)) + "^"
+    }
+}
