@@ -51,7 +51,8 @@ let package = Package(
         .executableTarget(name: "FuzzSQLParser", dependencies: ["Query"], path: "Fuzz/SQLParser"),
         .testTarget(name: "ColumnStoreTests", dependencies: ["ColumnStore"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "ColumnStore"]),
-        .testTarget(name: "QueryTests", dependencies: ["Query", "ColumnStore"]),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "ColumnStore", "Ingest"],
+                    exclude: ["golden"]),
         .testTarget(name: "NQTests", dependencies: ["ColumnStore"]),
     ],
     swiftLanguageModes: [.v5]

@@ -12,7 +12,8 @@ struct NQ: ParsableCommand {
         discussion: """
             The store is the directory named by --store, else $NQ_STORE, else ./nq-data.
             """,
-        subcommands: [Ingest.self, Tables.self, Describe.self, Gen.self, Compact.self, Check.self]
+        subcommands: [QueryCommand.self, Ingest.self, Tables.self, Describe.self, Gen.self, Compact.self, Check.self],
+        defaultSubcommand: QueryCommand.self
     )
 
     static func main() {

@@ -12,8 +12,21 @@ import Foundation
 public struct DataGenerator: Sendable {
     public let configuration: GeneratorConfiguration
 
+    /// Rows per chunk (part of the output's identity) and chunks per parallel batch (not).
+    let chunkRows: Int
+    let chunksPerBatch: Int
+
     public init(configuration: GeneratorConfiguration) {
+        self.init(configuration: configuration, chunkRows: GeneratorFileWriter.defaultChunkRows,
+                  chunksPerBatch: GeneratorFileWriter.defaultChunksPerBatch)
+    }
+
+    /// For tests: small chunks exercise the chunking and scheduling on small tables.
+    init(configuration: GeneratorConfiguration, chunkRows: Int, chunksPerBatch: Int) {
+        precondition(chunkRows > 0 && chunksPerBatch > 0)
         self.configuration = configuration
+        self.chunkRows = chunkRows
+        self.chunksPerBatch = chunksPerBatch
     }
 
     /// The row counts this configuration produces.
@@ -24,7 +37,7 @@ public struct DataGenerator: Sendable {
         guard configuration.events >= 0 else { throw GeneratorError.invalidEventCount(configuration.events) }
         try DataGenerator.makeDirectory(directory)
         let scale = self.scale
-        let writer = GeneratorFileWriter(seed: configuration.seed)
+        let writer = GeneratorFileWriter(seed: configuration.seed, chunkRows: chunkRows, chunksPerBatch: chunksPerBatch)
         let keys = ForeignKeys(users: scale.users.unique, movies: scale.movies.unique)
         func path(_ table: String) -> String {
             URL(fileURLWithPath: directory).appendingPathComponent(table + ".csv").path

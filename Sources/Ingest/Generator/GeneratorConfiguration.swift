@@ -17,8 +17,9 @@ public struct GeneratorConfiguration: Sendable, Equatable {
 /// 1,000 movies, 15,000 reviews, 25,000 searches and 50,000 recommendations, each table followed by
 /// exact duplicates (users 300, movies 40, reviews 450, searches 1,500, recommendations 2,000). For
 /// `events = N`:
-/// - watch_history: `W = N * 100 / 105` unique rows (integer division), then `N - W` duplicates, so the
-///   file has exactly N data rows (N = 105,000 gives the real 100,000 + 5,000);
+/// - watch_history: `W = N * 100 / 105` unique rows (integer division; 1 when N = 1, since a duplicate
+///   needs an original), then `N - W` duplicates, so the file has exactly N data rows (N = 105,000 gives
+///   the real 100,000 + 5,000);
 /// - users `max(10, W / 10)`, reviews `W * 15 / 100`, search_logs `W / 4`, recommendation_logs `W / 2`
 ///   unique rows (each rounded half up), i.e. the real ratios to W;
 /// - movies: always 1,000 (the catalogue does not grow with activity; never fewer than 10);
@@ -36,7 +37,7 @@ public struct GeneratorScale: Sendable, Equatable {
 
     public init(events: Int) {
         let events = max(events, 0)
-        let watch = events * 100 / 105
+        let watch = max(events * 100 / 105, min(events, 1))
         watchHistory = TableSize(unique: watch, duplicates: events - watch)
         func ratio(_ real: Int) -> Int { (watch * real * 2 + 100_000) / 200_000 }
         users = TableSize(unique: max(10, ratio(10_000)), duplicatesPer: 300, of: 10_000)

@@ -28,10 +28,14 @@ protocol GeneratedTable {
 /// rounding even in small tables, while their positions look random. Duplicates are rows drawn
 /// uniformly with replacement from the unique rows (as in the real files), copied byte for byte.
 struct GeneratorFileWriter {
-    static let chunkRows = 65_536
-    static let chunksPerBatch = 8
+    static let defaultChunkRows = 65_536
+    static let defaultChunksPerBatch = 8
 
     let seed: UInt64
+    /// Rows per chunk: part of the output's identity (chunk boundaries decide the random streams).
+    var chunkRows = GeneratorFileWriter.defaultChunkRows
+    /// Chunks generated concurrently before being written: affects memory and speed, never the bytes.
+    var chunksPerBatch = GeneratorFileWriter.defaultChunksPerBatch
 
     func write<G: GeneratedTable>(_ generator: G, size: GeneratorScale.TableSize, to path: String) throws -> GeneratedFile {
         guard let file = fopen(path, "wb") else {
@@ -43,7 +47,7 @@ struct GeneratorFileWriter {
         var header = ByteWriter(capacity: 1024)
         defer { header.deallocate() }
         header.append(generator.columns.joined(separator: ",") + "\n")
-        try put(header.bytes, file, path)
+        try GeneratorFileWriter.put(header.bytes, file, path)
 
         // Duplicates: sampled up front, captured while their source rows are generated.
         var pickRng = SplitMix64(seed: seed, generator.tag, 0xD0_0B1E)
@@ -56,33 +60,42 @@ struct GeneratorFileWriter {
         var duplicateStart = [Int](repeating: 0, count: size.duplicates)
         var duplicateLength = [Int](repeating: 0, count: size.duplicates)
 
-        let chunks = (size.unique + GeneratorFileWriter.chunkRows - 1) / GeneratorFileWriter.chunkRows
-        let batch = min(GeneratorFileWriter.chunksPerBatch, max(chunks, 1))
-        let writers = UnsafeMutableBufferPointer<ByteWriter>.allocate(capacity: batch)
-        let captures = UnsafeMutableBufferPointer<[Capture]>.allocate(capacity: batch)
-        let initialCapacity = min(size.unique, GeneratorFileWriter.chunkRows) * generator.maxRowBytes
-        for i in 0..<batch {
-            (writers.baseAddress! + i).initialize(to: ByteWriter(capacity: initialCapacity))
+        // Two sets of chunk buffers: one batch is written by a background queue while the next is generated.
+        let chunks = (size.unique + chunkRows - 1) / chunkRows
+        let batch = min(chunksPerBatch, max(chunks, 1))
+        let slots = batch * 2
+        let writers = UnsafeMutableBufferPointer<ByteWriter>.allocate(capacity: slots)
+        let captures = UnsafeMutableBufferPointer<[Capture]>.allocate(capacity: slots)
+        let initialCapacity = min(size.unique, chunkRows) * generator.maxRowBytes
+        for i in 0..<slots {
+            (writers.baseAddress! + i).initialize(to: ByteWriter(capacity: i < batch ? initialCapacity : 64))
             (captures.baseAddress! + i).initialize(to: [])
         }
+        let output = DispatchQueue(label: "nq.gen.write")
+        let written = DispatchGroup()
+        let failure = WriteFailure()
         defer {
-            for i in 0..<batch { writers[i].deallocate() }
+            written.wait()
+            for i in 0..<slots { writers[i].deallocate() }
             writers.deallocate()
-            captures.baseAddress!.deinitialize(count: batch)
+            captures.baseAddress!.deinitialize(count: slots)
             captures.deallocate()
         }
 
         var firstChunk = 0
+        var batchNumber = 0
         while firstChunk < chunks {
             let count = min(batch, chunks - firstChunk)
             let base = firstChunk
+            let slotBase = (batchNumber % 2) * batch
             DispatchQueue.concurrentPerform(iterations: count) { i in
-                writers[i].removeAll()
-                captures[i] = generateChunk(generator, chunk: base + i, size: size, pickRows: pickRows,
-                                            pickSlots: pickSlots, into: &writers[i])
+                writers[slotBase + i].removeAll()
+                captures[slotBase + i] = generateChunk(generator, chunk: base + i, size: size, pickRows: pickRows,
+                                                       pickSlots: pickSlots, into: &writers[slotBase + i])
             }
-            for i in 0..<count {
-                try put(writers[i].bytes, file, path)
+            written.wait()
+            if let error = failure.error { throw error }
+            for i in slotBase..<(slotBase + count) {
                 for capture in captures[i] {
                     duplicateStart[capture.slot] = duplicateBytes.count
                     duplicateLength[capture.slot] = capture.length
@@ -90,8 +103,13 @@ struct GeneratorFileWriter {
                         start: writers[i].base + capture.offset, count: capture.length))
                 }
             }
+            let job = BatchWrite(writers: writers, range: slotBase..<(slotBase + count), file: file, path: path)
+            output.async(group: written) { job.run(failure) }
             firstChunk += count
+            batchNumber += 1
         }
+        written.wait()
+        if let error = failure.error { throw error }
 
         var tail = ByteWriter(capacity: 1 << 20)
         defer { tail.deallocate() }
@@ -99,17 +117,39 @@ struct GeneratorFileWriter {
             tail.append(contentsOf: UnsafeBufferPointer(
                 start: duplicateBytes.base + duplicateStart[slot], count: duplicateLength[slot]))
             if tail.count >= 1 << 20 {
-                try put(tail.bytes, file, path)
+                try GeneratorFileWriter.put(tail.bytes, file, path)
                 tail.removeAll()
             }
         }
-        try put(tail.bytes, file, path)
+        try GeneratorFileWriter.put(tail.bytes, file, path)
 
         closed = true
         if fclose(file) != 0 {
             throw GeneratorError.writeFailed(path: path, reason: GeneratorFileWriter.lastError())
         }
         return GeneratedFile(table: generator.table, path: path, rows: size.total)
+    }
+
+    /// Writes one batch's chunk buffers in order, on the output queue. The buffers are not touched by
+    /// the generating threads until `written` has been waited for, hence the unchecked `Sendable`.
+    private struct BatchWrite: @unchecked Sendable {
+        let writers: UnsafeMutableBufferPointer<ByteWriter>
+        let range: Range<Int>
+        let file: UnsafeMutablePointer<FILE>
+        let path: String
+
+        func run(_ failure: WriteFailure) {
+            do {
+                for i in range { try GeneratorFileWriter.put(writers[i].bytes, file, path) }
+            } catch {
+                failure.error = error
+            }
+        }
+    }
+
+    /// The first error of the background writes (read only after waiting for them).
+    private final class WriteFailure: @unchecked Sendable {
+        var error: Error?
     }
 
     /// A duplicate's source row inside a chunk's buffer.
@@ -123,8 +163,8 @@ struct GeneratorFileWriter {
         _ generator: G, chunk: Int, size: GeneratorScale.TableSize, pickRows: [Int], pickSlots: [Int],
         into out: inout ByteWriter
     ) -> [Capture] {
-        let lower = chunk * GeneratorFileWriter.chunkRows
-        let upper = min(lower + GeneratorFileWriter.chunkRows, size.unique)
+        let lower = chunk * chunkRows
+        let upper = min(lower + chunkRows, size.unique)
         var rng = SplitMix64(seed: seed, generator.tag, UInt64(chunk) + 1)
         var maskRng = SplitMix64(seed: seed, generator.tag, UInt64(chunk) + 1, 0x4E55_4C4C)
         let rates = generator.nullRates
@@ -189,7 +229,7 @@ struct GeneratorFileWriter {
         return low
     }
 
-    private func put(_ bytes: UnsafeBufferPointer<UInt8>, _ file: UnsafeMutablePointer<FILE>, _ path: String) throws {
+    private static func put(_ bytes: UnsafeBufferPointer<UInt8>, _ file: UnsafeMutablePointer<FILE>, _ path: String) throws {
         guard let start = bytes.baseAddress, bytes.count > 0 else { return }
         if fwrite(start, 1, bytes.count, file) != bytes.count {
             throw GeneratorError.writeFailed(path: path, reason: GeneratorFileWriter.lastError())

@@ -90,11 +90,11 @@ struct MoviesTable: GeneratedTable {
         out.comma()
         let isMovie = type == 0
         if isMovie && nulls & 4 == 0 {
-            out.integerAsFloat(Int((15.14 + 1.45 * rng.normal()).clampedExp(max: 4e8)))
+            out.integerAsFloat(MoviesTable.logNormal(mean: 15.14, deviation: 1.45, below: 4e8, rng: &rng))
         }
         out.comma()
         if isMovie && nulls & 8 == 0 {
-            out.integerAsFloat(Int((16.27 + 2.0 * rng.normal()).clampedExp(max: 3e9)))
+            out.integerAsFloat(MoviesTable.logNormal(mean: 16.27, deviation: 2.0, below: 2.5e9, rng: &rng))
         }
         out.comma()
         let isSeries = type == 1 || type == 4
@@ -112,6 +112,14 @@ struct MoviesTable: GeneratedTable {
 
     static let prefix = ByteTable(["movie_"])
 
+    /// A log-normal money amount in whole units, redrawn above `limit` (no pile-up at a cap).
+    private static func logNormal(mean: Double, deviation: Double, below limit: Double, rng: inout SplitMix64) -> Int {
+        while true {
+            let value = Foundation.exp(mean + deviation * rng.normal()).rounded()
+            if value >= 1 && value < limit { return Int(value) }
+        }
+    }
+
     private func duration(type: Int, row: Int, rng: inout SplitMix64) -> Int {
         let (mean, deviation, minimum) = MoviesTable.durations[type]
         let typical = max(minimum, Int((mean + deviation * rng.normal()).rounded()))
@@ -119,12 +127,5 @@ struct MoviesTable: GeneratedTable {
         if row == zeroMinuteRow { return 0 }
         if typical == 0 { return 1 }
         return outlier ?? typical
-    }
-}
-
-private extension Double {
-    /// `exp(self)` rounded, capped at `max`, at least 1 (log-normal money amounts).
-    func clampedExp(max upper: Double) -> Double {
-        Swift.max(1, Swift.min(upper, (Foundation.exp(self)).rounded()))
     }
 }

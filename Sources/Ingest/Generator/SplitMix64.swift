@@ -41,7 +41,7 @@ struct SplitMix64 {
     /// Uniform in `0..<bound` (multiply-high; the bias is below 2^-32 for the bounds used here).
     @inline(__always)
     mutating func below(_ bound: Int) -> Int {
-        Int(truncatingIfNeeded: (next() >> 32) &* UInt64(truncatingIfNeeded: bound) >> 32)
+        Int(truncatingIfNeeded: ((next() >> 32) &* UInt64(truncatingIfNeeded: bound)) >> 32)
     }
 
     /// Uniform in `lower...upper`.

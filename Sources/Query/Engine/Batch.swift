@@ -1,0 +1,72 @@
+import ColumnStore
+
+/// A batch of rows flowing between operators: equal-length column vectors.
+///
+/// Scans emit one batch per block (at most `SegmentFormat.defaultBlockRows` rows); filters produce a
+/// selection vector and gather the selected rows once (`Batch.gather`), so later operators see dense
+/// vectors.
+public struct Batch {
+    public var columns: [Column]
+    public var count: Int
+
+    public init(columns: [Column], count: Int) {
+        self.columns = columns
+        self.count = count
+    }
+
+    /// The rows at `selection`, in that order.
+    public func gather(_ selection: [Int32]) -> Batch {
+        Batch(columns: columns.map { $0.gather(selection) }, count: selection.count)
+    }
+}
+
+extension Column {
+    /// The rows at `indices`, in that order.
+    public func gather(_ indices: [Int32]) -> Column {
+        let validity = self.validity.map { v in indices.map { v[Int($0)] } }
+        let values: ColumnValues
+        switch self.values {
+        case .int64(let a): values = .int64(indices.map { a[Int($0)] })
+        case .timestamp(let a): values = .timestamp(indices.map { a[Int($0)] })
+        case .float64(let a): values = .float64(indices.map { a[Int($0)] })
+        case .bool(let a): values = .bool(indices.map { a[Int($0)] })
+        case .date(let a): values = .date(indices.map { a[Int($0)] })
+        case .string(let s):
+            var out = StringArray()
+            var bytes = 0
+            for i in indices { bytes += Int(s.ends[Int(i)]) - s.start(Int(i)) }
+            out.reserve(count: indices.count, bytes: bytes)
+            s.bytes.withUnsafeBytes { all in
+                for i in indices { out.append(UnsafeRawBufferPointer(rebasing: all[s.start(Int(i))..<Int(s.ends[Int(i)])])) }
+            }
+            values = .string(out)
+        }
+        return Column(values: values, validity: validity.flatMap { $0.contains(false) ? $0 : nil })
+    }
+
+    /// A column of `count` copies of `value` (NULL gives an all-NULL column of `type`).
+    public static func constant(_ value: Value, type: ColumnType, count: Int) -> Column {
+        var b = ColumnBuilder(type: type, capacity: count)
+        if case .null = value {
+            for _ in 0..<count { b.appendNull() }
+            return b.finish()
+        }
+        switch (value, type) {
+        case let (.int64(v), .int64): return Column(values: .int64(Array(repeating: v, count: count)))
+        case let (.int64(v), .float64): return Column(values: .float64(Array(repeating: Double(v), count: count)))
+        case let (.float64(v), .float64): return Column(values: .float64(Array(repeating: v, count: count)))
+        case let (.bool(v), .bool): return Column(values: .bool(Array(repeating: v ? 1 : 0, count: count)))
+        case let (.date(v), .date): return Column(values: .date(Array(repeating: v, count: count)))
+        case let (.timestamp(v), .timestamp): return Column(values: .timestamp(Array(repeating: v, count: count)))
+        case let (.string(v), .string):
+            for _ in 0..<count { b.appendString(v) }
+            return b.finish()
+        default:
+            for _ in 0..<count { b.append(value) }
+            return b.finish()
+        }
+    }
+
+    /// Whether row `i` is valid (not NULL).
+    @inline(__always) func valid(_ i: Int) -> Bool { validity?[i] ?? true }
+}

@@ -1,0 +1,232 @@
+import ColumnStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Evaluates bound expressions over a batch, one column at a time (vectorized: each node runs one
+/// loop over typed arrays).
+enum Evaluator {
+    static func evaluate(_ e: BoundExpr, _ batch: Batch) throws -> Column {
+        let n = batch.count
+        switch e {
+        case .column(let i, _):
+            return batch.columns[i]
+        case .literal(let v, let t):
+            return Column.constant(v, type: t ?? .int64, count: n)
+        case .arithmetic(let op, let a, let b, let t):
+            return try arithmetic(op, try evaluate(a, batch), try evaluate(b, batch), resultType: t)
+        case .comparison(let op, let a, let b):
+            return compare(op, try evaluate(a, batch), try evaluate(b, batch))
+        case .and(let a, let b):
+            return logical(try evaluate(a, batch), try evaluate(b, batch), isAnd: true)
+        case .or(let a, let b):
+            return logical(try evaluate(a, batch), try evaluate(b, batch), isAnd: false)
+        case .not(let a):
+            let c = try evaluate(a, batch)
+            guard case .bool(let v) = c.values else { return c }
+            return Column(values: .bool(v.map { $0 ^ 1 }), validity: c.validity)
+        case .negate(let a):
+            let c = try evaluate(a, batch)
+            switch c.values {
+            case .int64(let v):
+                var out = [Int64](repeating: 0, count: v.count)
+                for i in v.indices where c.valid(i) {
+                    guard v[i] != .min else { throw QueryError.runtime(message: "integer overflow: -(\(v[i]))") }
+                    out[i] = -v[i]
+                }
+                return Column(values: .int64(out), validity: c.validity)
+            case .float64(let v): return Column(values: .float64(v.map { -$0 }), validity: c.validity)
+            default: return c
+            }
+        case .isNull(let a, let negated):
+            let c = try evaluate(a, batch)
+            let v: [UInt8] = (0..<n).map { (c.valid($0) ? 0 : 1) ^ (negated ? 1 : 0) }
+            return Column(values: .bool(v))
+        case .isBool(let a, let value, let negated):
+            let c = try evaluate(a, batch)
+            guard case .bool(let b) = c.values else { return Column.constant(.bool(false), type: .bool, count: n) }
+            let want: UInt8 = value ? 1 : 0
+            return Column(values: .bool((0..<n).map { ((c.valid($0) && b[$0] == want) ? 1 : 0) ^ (negated ? 1 : 0) }))
+        case .inList(let a, let list, let negated):
+            // x IN (a, b) is x = a OR x = b, with three-valued logic.
+            let x = try evaluate(a, batch)
+            var acc: Column? = nil
+            for item in list {
+                let eq = compare(.equal, x, try evaluate(item, batch))
+                acc = acc.map { logical($0, eq, isAnd: false) } ?? eq
+            }
+            let result = acc ?? Column.constant(.bool(false), type: .bool, count: n)
+            guard negated, case .bool(let v) = result.values else { return result }
+            return Column(values: .bool(v.map { $0 ^ 1 }), validity: result.validity)
+        case .caseWhen(let branches, let elseResult, let t):
+            return try caseWhen(branches, elseResult, type: t ?? .int64, batch)
+        case .call(let f, let args):
+            let values: [FunctionArgument] = try args.map {
+                switch $0 {
+                case .value(let e): return .value(try evaluate(e, batch))
+                case .part(let p): return .part(p)
+                case .interval(let e, let p): return .interval(try evaluate(e, batch), p)
+                }
+            }
+            return try f.evaluate(values, n)
+        }
+    }
+
+    /// The rows of `batch` where `predicate` is TRUE (not FALSE, not NULL).
+    static func select(_ predicate: BoundExpr, _ batch: Batch) throws -> [Int32] {
+        let c = try evaluate(predicate, batch)
+        guard case .bool(let v) = c.values else { return [] }
+        var out: [Int32] = []
+        out.reserveCapacity(batch.count)
+        if let validity = c.validity {
+            for i in 0..<batch.count where v[i] != 0 && validity[i] { out.append(Int32(i)) }
+        } else {
+            for i in 0..<batch.count where v[i] != 0 { out.append(Int32(i)) }
+        }
+        return out
+    }
+
+    static func mergeValidity(_ a: [Bool]?, _ b: [Bool]?) -> [Bool]? {
+        switch (a, b) {
+        case (nil, nil): return nil
+        case (let x?, nil): return x
+        case (nil, let y?): return y
+        case (let x?, let y?): return zip(x, y).map { $0 && $1 }
+        }
+    }
+
+    static func doubles(_ c: Column) -> [Double] {
+        switch c.values {
+        case .float64(let v): return v
+        case .int64(let v): return v.map(Double.init)
+        default: return [Double](repeating: 0, count: c.count)
+        }
+    }
+
+    static func arithmetic(_ op: BinaryOperator, _ a: Column, _ b: Column, resultType: ColumnType) throws -> Column {
+        var validity = mergeValidity(a.validity, b.validity)
+        let n = a.count
+        if resultType == .int64, case .int64(let x) = a.values, case .int64(let y) = b.values {
+            var out = [Int64](repeating: 0, count: n)
+            for i in 0..<n where validity?[i] ?? true {
+                let (r, o): (Int64, Bool)
+                switch op {
+                case .add: (r, o) = x[i].addingReportingOverflow(y[i])
+                case .subtract: (r, o) = x[i].subtractingReportingOverflow(y[i])
+                default: (r, o) = x[i].multipliedReportingOverflow(by: y[i])
+                }
+                if o { throw QueryError.runtime(message: "integer overflow: \(x[i]) \(op.rawValue) \(y[i])") }
+                out[i] = r
+            }
+            return Column(values: .int64(out), validity: validity)
+        }
+        let x = doubles(a), y = doubles(b)
+        var out = [Double](repeating: 0, count: n)
+        switch op {
+        case .add: for i in 0..<n { out[i] = x[i] + y[i] }
+        case .subtract: for i in 0..<n { out[i] = x[i] - y[i] }
+        case .multiply: for i in 0..<n { out[i] = x[i] * y[i] }
+        default:
+            for i in 0..<n where validity?[i] ?? true {
+                if y[i] == 0 { throw QueryError.runtime(message: "division by zero: \(formatDouble(x[i])) / 0") }
+                out[i] = x[i] / y[i]
+            }
+        }
+        if validity != nil { for i in 0..<n where !validity![i] { out[i] = 0 } } else { validity = nil }
+        return Column(values: .float64(out), validity: validity)
+    }
+
+    static func compare(_ op: BinaryOperator, _ a: Column, _ b: Column) -> Column {
+        let n = a.count
+        let validity = mergeValidity(a.validity, b.validity)
+        var out = [UInt8](repeating: 0, count: n)
+        func run<T>(_ x: [T], _ y: [T], _ less: (T, T) -> Bool, _ equal: (T, T) -> Bool) {
+            switch op {
+            case .equal: for i in 0..<n { out[i] = equal(x[i], y[i]) ? 1 : 0 }
+            case .notEqual: for i in 0..<n { out[i] = equal(x[i], y[i]) ? 0 : 1 }
+            case .less: for i in 0..<n { out[i] = less(x[i], y[i]) ? 1 : 0 }
+            case .lessEqual: for i in 0..<n { out[i] = less(y[i], x[i]) ? 0 : 1 }
+            case .greater: for i in 0..<n { out[i] = less(y[i], x[i]) ? 1 : 0 }
+            case .greaterEqual: for i in 0..<n { out[i] = less(x[i], y[i]) ? 0 : 1 }
+            default: break
+            }
+        }
+        switch (a.values, b.values) {
+        case let (.int64(x), .int64(y)), let (.timestamp(x), .timestamp(y)): run(x, y, <, ==)
+        case let (.date(x), .date(y)): run(x, y, <, ==)
+        case let (.bool(x), .bool(y)): run(x, y, <, ==)
+        case let (.string(x), .string(y)):
+            x.bytes.withUnsafeBytes { xb in
+                y.bytes.withUnsafeBytes { yb in
+                    for i in 0..<n {
+                        let xs = x.start(i), xl = Int(x.ends[i]) - xs
+                        let ys = y.start(i), yl = Int(y.ends[i]) - ys
+                        let m = min(xl, yl)
+                        var c = m == 0 ? 0 : memcmp(xb.baseAddress! + xs, yb.baseAddress! + ys, m)
+                        if c == 0 { c = xl < yl ? -1 : (xl > yl ? 1 : 0) }
+                        let r: Bool
+                        switch op {
+                        case .equal: r = c == 0
+                        case .notEqual: r = c != 0
+                        case .less: r = c < 0
+                        case .lessEqual: r = c <= 0
+                        case .greater: r = c > 0
+                        default: r = c >= 0
+                        }
+                        out[i] = r ? 1 : 0
+                    }
+                }
+            }
+        default:
+            // Mixed INT64 / FLOAT64: compare as FLOAT64 (NaN compares unequal to everything).
+            run(doubles(a), doubles(b), <, ==)
+        }
+        return Column(values: .bool(out), validity: validity)
+    }
+
+    /// AND / OR with SQL three-valued logic: FALSE AND NULL = FALSE, TRUE OR NULL = TRUE.
+    static func logical(_ a: Column, _ b: Column, isAnd: Bool) -> Column {
+        guard case .bool(let x) = a.values, case .bool(let y) = b.values else { return a }
+        let n = x.count
+        if a.validity == nil && b.validity == nil {
+            return Column(values: .bool(isAnd ? zip(x, y).map { $0 & $1 } : zip(x, y).map { $0 | $1 }))
+        }
+        var out = [UInt8](repeating: 0, count: n)
+        var valid = [Bool](repeating: true, count: n)
+        for i in 0..<n {
+            let av = a.valid(i), bv = b.valid(i)
+            if isAnd {
+                if (av && x[i] == 0) || (bv && y[i] == 0) { out[i] = 0 } else if av && bv { out[i] = 1 } else { valid[i] = false }
+            } else {
+                if (av && x[i] == 1) || (bv && y[i] == 1) { out[i] = 1 } else if av && bv { out[i] = 0 } else { valid[i] = false }
+            }
+        }
+        return Column(values: .bool(out), validity: valid.contains(false) ? valid : nil)
+    }
+
+    static func caseWhen(_ branches: [(BoundExpr, BoundExpr)], _ elseResult: BoundExpr?, type: ColumnType, _ batch: Batch) throws -> Column {
+        let n = batch.count
+        var chosen = [Int](repeating: -1, count: n)   // branch index per row; branches.count = else
+        var remaining = n
+        for (bi, (cond, _)) in branches.enumerated() where remaining > 0 {
+            let c = try evaluate(cond, batch)
+            guard case .bool(let v) = c.values else { continue }
+            for i in 0..<n where chosen[i] < 0 && v[i] == 1 && c.valid(i) {
+                chosen[i] = bi
+                remaining -= 1
+            }
+        }
+        let results = try branches.map { try evaluate($0.1, batch) } + [try elseResult.map { try evaluate($0, batch) } ?? Column.constant(.null, type: type, count: n)]
+        var b = ColumnBuilder(type: type, capacity: n)
+        for i in 0..<n {
+            let r = results[chosen[i] < 0 ? branches.count : chosen[i]]
+            b.append(coerce(r.value(at: i), to: type))
+        }
+        return b.finish()
+    }
+
+    static func coerce(_ v: Value, to type: ColumnType) -> Value {
+        if case .int64(let x) = v, type == .float64 { return .float64(Double(x)) }
+        return v
+    }
+}

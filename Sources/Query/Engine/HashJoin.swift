@@ -1,0 +1,105 @@
+import ColumnStore
+
+/// Joins its left (probe) input with its right (build) input, which is read into a hash table on
+/// the equality keys. Output: left columns, then right columns. `residual` (over the output
+/// columns) decides matches beyond the keys. With no keys every pair is a candidate (CROSS JOIN, or
+/// ON conditions without an equality).
+final class HashJoinOperator: Operator {
+    let left: Operator
+    let right: Operator
+    let kind: JoinKind
+    let leftKeys: [BoundExpr]
+    /// Over the right input's columns.
+    let rightKeys: [BoundExpr]
+    let residual: BoundExpr?
+    let outputTypes: [ColumnType]
+
+    private var built = false
+    private var rightBatch = Batch(columns: [], count: 0)
+    private var table: [[UInt8]: [Int32]] = [:]
+    private var rightMatched: [Bool] = []
+    private var emittedUnmatchedRight = false
+
+    init(left: Operator, right: Operator, kind: JoinKind, leftKeys: [BoundExpr], rightKeys: [BoundExpr], residual: BoundExpr?) {
+        self.left = left
+        self.right = right
+        self.kind = kind
+        self.leftKeys = leftKeys
+        self.rightKeys = rightKeys
+        self.residual = residual
+        outputTypes = left.outputTypes + right.outputTypes
+    }
+
+    private func build() throws {
+        built = true
+        rightBatch = try right.drain()
+        rightMatched = [Bool](repeating: false, count: rightBatch.count)
+        guard !rightKeys.isEmpty else { return }
+        let keys = try rightKeys.map { try Evaluator.evaluate($0, rightBatch) }
+        var scratch: [UInt8] = []
+        for i in 0..<rightBatch.count where keys.allSatisfy({ $0.valid(i) }) {
+            KeyEncoder.encode(keys, row: i, into: &scratch)
+            table[scratch, default: []].append(Int32(i))
+        }
+    }
+
+    func next() throws -> Batch? {
+        if !built { try build() }
+        while let l = try left.next() {
+            guard l.count > 0 else { continue }
+            var li: [Int32] = [], ri: [Int32] = []
+            if leftKeys.isEmpty {
+                for i in 0..<l.count { for j in 0..<rightBatch.count { li.append(Int32(i)); ri.append(Int32(j)) } }
+            } else {
+                let keys = try leftKeys.map { try Evaluator.evaluate($0, l) }
+                var scratch: [UInt8] = []
+                for i in 0..<l.count where keys.allSatisfy({ $0.valid(i) }) {
+                    KeyEncoder.encode(keys, row: i, into: &scratch)
+                    if let matches = table[scratch] {
+                        for j in matches { li.append(Int32(i)); ri.append(j) }
+                    }
+                }
+            }
+            var pairs = Batch(columns: l.gather(li).columns + rightBatch.gather(ri).columns, count: li.count)
+            if let residual, pairs.count > 0 {
+                let sel = try Evaluator.select(residual, pairs)
+                if sel.count != pairs.count {
+                    pairs = pairs.gather(sel)
+                    li = sel.map { li[Int($0)] }
+                    ri = sel.map { ri[Int($0)] }
+                }
+            }
+            for j in ri { rightMatched[Int(j)] = true }
+            if kind == .left || kind == .full {
+                var matched = [Bool](repeating: false, count: l.count)
+                for i in li { matched[Int(i)] = true }
+                let unmatched = (0..<l.count).filter { !matched[$0] }.map { Int32($0) }
+                if !unmatched.isEmpty {
+                    let nulls = right.outputTypes.map { Column.constant(.null, type: $0, count: unmatched.count) }
+                    let extra = Batch(columns: l.gather(unmatched).columns + nulls, count: unmatched.count)
+                    pairs = concat(pairs, extra)
+                }
+            }
+            if pairs.count > 0 { return pairs }
+        }
+        if (kind == .right || kind == .full) && !emittedUnmatchedRight {
+            emittedUnmatchedRight = true
+            let unmatched = (0..<rightBatch.count).filter { !rightMatched[$0] }.map { Int32($0) }
+            if !unmatched.isEmpty {
+                let nulls = left.outputTypes.map { Column.constant(.null, type: $0, count: unmatched.count) }
+                return Batch(columns: nulls + rightBatch.gather(unmatched).columns, count: unmatched.count)
+            }
+        }
+        return nil
+    }
+
+    private func concat(_ a: Batch, _ b: Batch) -> Batch {
+        if a.count == 0 { return b }
+        return Batch(columns: a.columns.indices.map { Column.concatenate([a.columns[$0], b.columns[$0]], type: outputTypes[$0]) }, count: a.count + b.count)
+    }
+
+    func explain(_ depth: Int) -> [String] {
+        [pad(depth) + "HashJoin \(kind.rawValue) keys=\(leftKeys.count)" + (residual != nil ? " with residual condition" : "")]
+            + left.explain(depth + 1) + right.explain(depth + 1)
+    }
+}

@@ -1,0 +1,131 @@
+import ColumnStore
+import Dispatch
+
+/// A conjunct of the WHERE clause that zone maps can decide: `column op constant`.
+struct ZonePredicate {
+    /// Index into the scan's output columns.
+    var column: Int
+    var op: BinaryOperator
+    var value: Value
+
+    /// False when the zone proves that no row can satisfy the predicate (DuckDB's "always false");
+    /// true when some row may.
+    func mayMatch(_ zone: ZoneMap) -> Bool {
+        if zone.nullCount == zone.rowCount { return false }   // a comparison with NULL is never TRUE
+        guard let lo = zone.min, let hi = zone.max else { return true }
+        let v = value
+        func lt(_ a: Value, _ b: Value) -> Bool { ZonePredicate.less(a, b) }
+        switch op {
+        case .equal: return !lt(v, lo) && !lt(hi, v)
+        case .less: return lt(lo, v)
+        case .lessEqual: return !lt(v, lo)
+        case .greater: return lt(v, hi)
+        case .greaterEqual: return !lt(hi, v)
+        default: return true
+        }
+    }
+
+    /// Orders values, comparing INT64 with FLOAT64 numerically.
+    static func less(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case let (.int64(x), .float64(y)): return Double(x) < y
+        case let (.float64(x), .int64(y)): return x < Double(y)
+        default: return Value.less(a, b)
+        }
+    }
+}
+
+/// Reads the chosen columns of a table, skipping segments (by the catalog's zone maps) and blocks (by
+/// the segment footer's zone maps) that cannot match, then applying the pushed-down filter.
+/// The blocks of one segment are read, decompressed and filtered in parallel on all cores.
+final class TableScan: Operator {
+    let store: Store
+    let table: TableInfo
+    /// Table column ordinals to read, in output order.
+    let columns: [Int]
+    let filter: BoundExpr?
+    let zonePredicates: [ZonePredicate]
+    let outputTypes: [ColumnType]
+
+    private var segmentIndex = 0
+    private var pending: [Batch] = []
+    private(set) var segmentsSkipped = 0
+    private(set) var blocksSkipped = 0
+    private(set) var blocksRead = 0
+
+    init(store: Store, table: TableInfo, columns: [Int], filter: BoundExpr?, zonePredicates: [ZonePredicate]) {
+        self.store = store
+        self.table = table
+        self.columns = columns
+        self.filter = filter
+        self.zonePredicates = zonePredicates
+        outputTypes = columns.map { table.schema.columns[$0].type }
+    }
+
+    func next() throws -> Batch? {
+        while pending.isEmpty {
+            guard segmentIndex < table.segments.count else { return nil }
+            let segment = table.segments[segmentIndex]
+            segmentIndex += 1
+            let prunedBySegment = zonePredicates.contains { p in
+                let ordinal = columns[p.column]
+                return ordinal < segment.zones.count && !p.mayMatch(segment.zones[ordinal])
+            }
+            if prunedBySegment {
+                segmentsSkipped += 1
+                continue
+            }
+            pending = try readSegment(segment).reversed()
+        }
+        return pending.popLast()
+    }
+
+    private func readSegment(_ segment: SegmentInfo) throws -> [Batch] {
+        let reader = try store.openSegment(segment)
+        let wanted = self.columns, predicates = self.zonePredicates
+        let blocks = (0..<reader.blockCount).filter { b in
+            !predicates.contains { p in !p.mayMatch(reader.columns[wanted[p.column]].blocks[b].zone) }
+        }
+        blocksSkipped += reader.blockCount - blocks.count
+        blocksRead += blocks.count
+        var results = [Result<Batch?, Error>?](repeating: nil, count: blocks.count)
+        let columns = self.columns, filter = self.filter
+        results.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: blocks.count) { j in
+                out[j] = Result {
+                    let b = blocks[j]
+                    let cols = try columns.map { try reader.readBlock(column: $0, block: b) }
+                    let batch = Batch(columns: cols, count: reader.columns[0].blocks[b].zone.rowCount)
+                    guard let filter else { return batch }
+                    let sel = try Evaluator.select(filter, batch)
+                    if sel.isEmpty { return nil }
+                    return sel.count == batch.count ? batch : batch.gather(sel)
+                }
+            }
+        }
+        return try results.compactMap { try $0!.get() }
+    }
+
+    func explain(_ depth: Int) -> [String] {
+        // Pruning is decided from the zone maps alone, without reading data.
+        var segments = 0, skippedSegments = 0, blocks = 0, skippedBlocks = 0
+        for s in table.segments {
+            let pruned = zonePredicates.contains { p in
+                let o = columns[p.column]
+                return o < s.zones.count && !p.mayMatch(s.zones[o])
+            }
+            segments += 1
+            if pruned { skippedSegments += 1; continue }
+            if let reader = try? store.openSegment(s) {
+                for b in 0..<reader.blockCount {
+                    blocks += 1
+                    if zonePredicates.contains(where: { p in !p.mayMatch(reader.columns[columns[p.column]].blocks[b].zone) }) { skippedBlocks += 1 }
+                }
+            }
+        }
+        let names = columns.map { table.schema.columns[$0].name }.joined(separator: ", ")
+        return [pad(depth) + "Scan \(table.name) [\(names)]" + (filter != nil ? " filter pushed down" : "")
+                + " — segments: \(segments - skippedSegments) of \(segments) read (\(skippedSegments) pruned by zone maps)"
+                + ", blocks: \(blocks - skippedBlocks) of \(blocks) in read segments (\(skippedBlocks) pruned)"]
+    }
+}

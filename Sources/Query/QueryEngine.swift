@@ -1,0 +1,101 @@
+import ColumnStore
+import Foundation
+
+/// The result of one statement.
+public struct QueryResult {
+    public var columnNames: [String]
+    public var types: [ColumnType]
+    public var columns: [Column]
+    public var rowCount: Int
+    /// For statements without rows (CREATE TABLE AS, DROP TABLE, EXPLAIN's text is rows).
+    public var message: String?
+
+    public func value(row: Int, column: Int) -> Value { columns[column].value(at: row) }
+}
+
+/// Runs GoogleSQL statements against a store.
+public final class QueryEngine {
+    let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// Parses and runs every statement of `sql`, in order.
+    /// - Throws: `QueryError` with the location and a caret for syntax errors, unknown names with the
+    ///   closest existing name, type errors naming both types, and "not supported" for constructs
+    ///   outside nq's subset. Nothing in the store changes when a statement fails.
+    public func execute(_ sql: String) throws -> [QueryResult] {
+        let statements = try SQLParser.parse(sql)
+        guard !statements.isEmpty else {
+            throw QueryError.syntax(message: "no statement", location: SourceLocation(line: 1, column: 1, offset: 0), sql: sql)
+        }
+        return try statements.map { try run($0, sql: sql) }
+    }
+
+    func run(_ statement: Statement, sql: String) throws -> QueryResult {
+        do {
+            return try runUnmapped(statement, sql: sql)
+        } catch let e as StoreError {
+            throw QueryError.store(e)
+        }
+    }
+
+    private func runUnmapped(_ statement: Statement, sql: String) throws -> QueryResult {
+        let planner = Planner(store: store, sql: sql, statement: statement)
+        switch statement {
+        case .query(let q):
+            let plan = try planner.planQuery(q)
+            let batch = try plan.root.drain()
+            return QueryResult(columnNames: plan.scope.columns.map(\.name), types: plan.scope.types, columns: batch.columns, rowCount: batch.count)
+        case .explain(let q):
+            let plan = try planner.planQuery(q)
+            let lines = plan.root.explain(0)
+            let column = Column(values: .string(StringArray(lines)))
+            return QueryResult(columnNames: ["plan"], types: [.string], columns: [column], rowCount: lines.count)
+        case .createTableAs(let name, let q, let orReplace, let ifNotExists):
+            if try store.tableIfExists(name) != nil {
+                if ifNotExists { return QueryResult(columnNames: [], types: [], columns: [], rowCount: 0, message: "table \(name) already exists; nothing done") }
+                if !orReplace { throw QueryError.store(.tableExists(name)) }
+            }
+            guard !name.hasPrefix("_") else {
+                throw QueryError.type(message: "table names starting with _ are reserved for nq's system tables", location: nil, sql: sql)
+            }
+            let plan = try planner.planQuery(q)
+            var seen = Set<String>()
+            for c in plan.scope.columns {
+                guard !c.name.isEmpty, !(c.name.hasPrefix("f") && c.name.hasSuffix("_") && Int(c.name.dropFirst().dropLast()) != nil) else {
+                    throw QueryError.type(message: "CREATE TABLE AS SELECT needs a name for every column (add AS alias)", location: nil, sql: sql)
+                }
+                guard seen.insert(c.name.lowercased()).inserted else {
+                    throw QueryError.type(message: "CREATE TABLE AS SELECT has two columns named \(c.name)", location: nil, sql: sql)
+                }
+            }
+            let schema = TableSchema(name: name, columns: plan.scope.columns.map { ColumnSchema(name: $0.name, type: $0.type) })
+            let batch = try plan.root.drain()
+            try store.write { writer in
+                var segments: [PendingSegment] = []
+                var start = 0
+                while start < batch.count {
+                    let end = min(batch.count, start + Store.maxSegmentRows)
+                    let rows = (start..<end).map { Int32($0) }
+                    let cols = start == 0 && end == batch.count ? batch.columns : batch.columns.map { $0.gather(rows) }
+                    segments.append(try writer.writeSegment(schema: schema, columns: cols))
+                    start = end
+                }
+                try writer.commit { tx in
+                    try tx.createTable(schema, source: "query", replace: true)
+                    try tx.addSegments(segments, to: name)
+                }
+            }
+            return QueryResult(columnNames: [], types: [], columns: [], rowCount: 0, message: "created table \(name) (\(batch.count) rows)")
+        case .dropTable(let name, let ifExists):
+            guard try store.tableIfExists(name) != nil else {
+                if ifExists { return QueryResult(columnNames: [], types: [], columns: [], rowCount: 0, message: "table \(name) does not exist; nothing done") }
+                throw QueryError.unknownName(kind: "table", name: name, suggestion: closestName(to: name, in: try store.tableNames()), location: nil, sql: sql)
+            }
+            try store.write { writer in try writer.commit { tx in try tx.dropTable(name) } }
+            return QueryResult(columnNames: [], types: [], columns: [], rowCount: 0, message: "dropped table \(name)")
+        }
+    }
+}
