@@ -20,8 +20,16 @@ echo "== tables"
 "$NQ" tables
 echo "== watch_history"
 "$NQ" describe watch_history
-echo "== users (full scan: counts and sums)"
-"$NQ" describe users --summarize
+echo "== a few answers"
+"$NQ" "select m.genre_primary, count(*) as sessions, round(avg(w.watch_duration_minutes), 1) as avg_minutes
+       from watch_history w join movies m using (movie_id)
+       group by 1 order by sessions desc limit 5"
+"$NQ" "select date_trunc(watch_date, month) as month, count(distinct user_id) as active_users, count(*) as sessions
+       from watch_history group by 1 order by 1 desc limit 6"
+"$NQ" "select u.subscription_plan, u.country, count(*) as users, round(avg(u.monthly_spend), 2) as avg_spend
+       from users u group by 1, 2 order by 1, 2"
+"$NQ" "select action, count(*) as events, round(100 * count(*) / sum(count(*)) over (), 1) as pct
+       from watch_history group by action order by events desc"
 echo "== integrity"
 "$NQ" check
 echo
