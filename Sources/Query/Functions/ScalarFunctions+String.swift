@@ -238,20 +238,16 @@ extension ScalarFunctions {
                     for i in 0..<rows {
                         if validity?[i] ?? true {
                             let p = s[i]
-                            let strip: (UInt32) -> Bool
-                            if withSet {
-                                let c = chars[i]
-                                strip = { scalar in
-                                    var k = 0
-                                    while k < c.count {
-                                        let (x, n) = decodeScalar(c, at: k)
-                                        if x == scalar { return true }
-                                        k += n
-                                    }
-                                    return false
+                            let set = withSet ? chars[i] : UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+                            @inline(__always) func strip(_ scalar: UInt32) -> Bool {
+                                guard withSet else { return isWhitespace(scalar) }
+                                var k = 0
+                                while k < set.count {
+                                    let (x, n) = decodeScalar(set, at: k)
+                                    if x == scalar { return true }
+                                    k += n
                                 }
-                            } else {
-                                strip = isWhitespace
+                                return false
                             }
                             var from = 0, to = p.count
                             if leading {
