@@ -9,6 +9,7 @@
 // linked in; the top-level code below hands control to libFuzzer through `LLVMFuzzerRunDriver`.
 // Without FUZZING it is an ordinary executable:
 //   FuzzCSVReader FILE...           runs the fuzz function over each file (reproduce a crash)
+// In both builds:
 //   FuzzCSVReader --make-seeds DIR  writes a few small CSVs to DIR as a seed corpus
 #if canImport(Glibc)
 import Glibc
@@ -44,14 +45,15 @@ func parse(_ buffer: UnsafeRawBufferPointer, chunks: Int) -> ([ParsedRecord], CS
         records.append(ParsedRecord(line: r.lineNumber, fields: fields, quoted: quoted, raw: Array(r.rawLine)))
     }
     let ranges: [(range: Range<Int>, firstLine: Int)] =
-        chunks > 1 ? CSVChunker.split(buffer, into: chunks, firstLine: 1) : [(0..<buffer.count, 1)]
+        chunks > 1 || buffer.isEmpty ? CSVChunker.split(buffer, into: chunks, firstLine: 1) : [(0..<buffer.count, 1)]
     // The ranges must tile the buffer in order.
     var expectedStart = 0
     for (range, _) in ranges {
         precondition(range.lowerBound == expectedStart && !range.isEmpty, "chunks must be contiguous and non-empty")
         expectedStart = range.upperBound
     }
-    precondition(expectedStart == buffer.count || (buffer.isEmpty && ranges.isEmpty), "chunks must cover the buffer")
+    precondition(expectedStart == buffer.count, "chunks must cover the buffer")
+    precondition(!buffer.isEmpty || ranges.isEmpty, "an empty buffer has no chunks")
     for (range, firstLine) in ranges {
         do {
             try CSVParser.forEachRecord(in: UnsafeRawBufferPointer(rebasing: buffer[range]), firstLine: firstLine, collect)
@@ -143,6 +145,39 @@ public func fuzzCSVReader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     return 0
 }
 
+/// Small CSVs covering the dialect: quoting, escapes, CRLF, BOM, quoted newlines, blank lines,
+/// stray quotes and values of every column type, valid and not.
+let seeds: [(String, String)] = [
+    ("simple.csv", "id,name,score,ok,day,at\n1,alice,3.5,true,2024-02-29,2024-02-29 12:34:56.789\n2,bob,,False,2023-01-01,2023-01-01T00:00:00Z\n"),
+    ("quoted.csv", "a,b,c\n\"x, y\",\"he said \"\"hi\"\"\",\"\"\n\"multi\nline\",2,3\n"),
+    ("crlf-bom.csv", "\u{FEFF}a,b\r\n1,2\r\n\r\n3,\"4\r\n5\"\r\n"),
+    ("numbers.csv", "43.0,43.5,4x.5,1e3,-9223372036854775808,9223372036854775808,NaN,-inf,1e999,0x10\n"),
+    ("odd.csv", "ab\"c,\"d\"e,f\rg,\n,,\n\"unterminated\n"),
+    ("dates.csv", "2024-02-30,2024-13-01,0000-01-01,9999-12-31,2024-01-01 10:00+05:30,2024-01-01 24:00\n"),
+]
+
+/// Writes the seed CSVs into `directory` (created if needed).
+func makeSeeds(in directory: String) -> Bool {
+    mkdir(directory, 0o755)
+    for (name, text) in seeds {
+        guard let f = fopen(directory + "/" + name, "wb") else { return false }
+        let bytes = Array(text.utf8)
+        let written = fwrite(bytes, 1, bytes.count, f)
+        fclose(f)
+        if written != bytes.count { return false }
+    }
+    return true
+}
+
+// `--make-seeds DIR` works in both builds, so scripts/fuzz.sh can seed from the fuzzer binary itself.
+if CommandLine.arguments.count >= 2 && CommandLine.arguments[1] == "--make-seeds" {
+    guard CommandLine.arguments.count >= 3 else {
+        fputs("usage: FuzzCSVReader --make-seeds DIR\n", stderr)
+        exit(2)
+    }
+    exit(makeSeeds(in: CommandLine.arguments[2]) ? 0 : 1)
+}
+
 #if FUZZING
 
 @_silgen_name("LLVMFuzzerRunDriver")
@@ -158,29 +193,6 @@ exit(LLVMFuzzerRunDriver(&fuzzArgc, &fuzzArgv, fuzzCSVReader))
 
 #else
 
-/// Small CSVs covering the dialect: quoting, escapes, CRLF, BOM, quoted newlines, blank lines,
-/// stray quotes and values of every column type, valid and not.
-let seeds: [(String, String)] = [
-    ("simple.csv", "id,name,score,ok,day,at\n1,alice,3.5,true,2024-02-29,2024-02-29 12:34:56.789\n2,bob,,False,2023-01-01,2023-01-01T00:00:00Z\n"),
-    ("quoted.csv", "a,b,c\n\"x, y\",\"he said \"\"hi\"\"\",\"\"\n\"multi\nline\",2,3\n"),
-    ("crlf-bom.csv", "\u{FEFF}a,b\r\n1,2\r\n\r\n3,\"4\r\n5\"\r\n"),
-    ("numbers.csv", "43.0,43.5,4x.5,1e3,-9223372036854775808,9223372036854775808,NaN,-inf,1e999,0x10\n"),
-    ("odd.csv", "ab\"c,\"d\"e,f\rg,\n,,\n\"unterminated\n"),
-    ("dates.csv", "2024-02-30,2024-13-01,0000-01-01,9999-12-31,2024-01-01 10:00+05:30,2024-01-01 24:00\n"),
-]
-
-func makeSeeds(in directory: String) -> Bool {
-    mkdir(directory, 0o755)
-    for (name, text) in seeds {
-        guard let f = fopen(directory + "/" + name, "wb") else { return false }
-        let bytes = Array(text.utf8)
-        let written = fwrite(bytes, 1, bytes.count, f)
-        fclose(f)
-        if written != bytes.count { return false }
-    }
-    return true
-}
-
 func readFile(_ path: String) -> [UInt8]? {
     guard let f = fopen(path, "rb") else { return nil }
     defer { fclose(f) }
@@ -195,13 +207,6 @@ func readFile(_ path: String) -> [UInt8]? {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.first == "--make-seeds" {
-    guard arguments.count == 2 else {
-        fputs("usage: FuzzCSVReader --make-seeds DIR\n", stderr)
-        exit(2)
-    }
-    exit(makeSeeds(in: arguments[1]) ? 0 : 1)
-}
 if arguments.isEmpty || arguments.first == "-h" || arguments.first == "--help" {
     print("usage: FuzzCSVReader FILE...          (run the fuzz function over each file)")
     print("       FuzzCSVReader --make-seeds DIR")
