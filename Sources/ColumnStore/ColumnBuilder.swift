@@ -10,7 +10,8 @@ public struct ColumnBuilder {
     @usableFromInline var dates: [Int32] = []
     @usableFromInline var strings = StringArray()
     @usableFromInline var validity: [Bool]? = nil
-    public internal(set) var count = 0
+    @usableFromInline var _count = 0
+    public var count: Int { _count }
 
     public init(type: ColumnType, capacity: Int = 0) {
         self.type = type
@@ -36,27 +37,30 @@ public struct ColumnBuilder {
         case .date: dates.append(0)
         case .string: strings.appendEmpty()
         }
-        count += 1
+        _count += 1
     }
 
-    @inline(__always) mutating func markValid() {
+    @inlinable @inline(__always) mutating func markValid() {
         if validity != nil { validity!.append(true) }
-        count += 1
+        _count += 1
     }
 
     /// Appends an INT64 value, or a TIMESTAMP in microseconds since the epoch.
+    @inlinable
     public mutating func appendInt64(_ v: Int64) {
         assert(type == .int64 || type == .timestamp)
         ints.append(v)
         markValid()
     }
 
+    @inlinable
     public mutating func appendDouble(_ v: Double) {
         assert(type == .float64)
         doubles.append(v)
         markValid()
     }
 
+    @inlinable
     public mutating func appendBool(_ v: Bool) {
         assert(type == .bool)
         bools.append(v ? 1 : 0)
@@ -64,6 +68,7 @@ public struct ColumnBuilder {
     }
 
     /// Appends a DATE as days since 1970-01-01.
+    @inlinable
     public mutating func appendDate(_ days: Int32) {
         assert(type == .date)
         dates.append(days)
@@ -71,6 +76,7 @@ public struct ColumnBuilder {
     }
 
     /// Appends a STRING from UTF-8 bytes (the caller has validated them).
+    @inlinable
     public mutating func appendString(_ utf8: UnsafeRawBufferPointer) {
         assert(type == .string)
         strings.append(utf8)
@@ -109,7 +115,7 @@ public struct ColumnBuilder {
             strings.bytes.removeSubrange(Int(strings.ends.last ?? 0)...)
         }
         if validity != nil { validity!.removeLast() }
-        count -= 1
+        _count -= 1
     }
 
     /// The finished column; the builder is left empty.

@@ -177,6 +177,6 @@ extension ColumnBuilder {
             strings.bytes.append(contentsOf: s.bytes)
             strings.ends.append(contentsOf: s.ends.map { $0 + base })
         }
-        count += column.count
+        _count += column.count
     }
 }

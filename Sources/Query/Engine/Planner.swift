@@ -102,7 +102,9 @@ public final class Planner {
             }
             let columns = table.schema.columns.indices.filter { names.usesStar || names.names.contains(table.schema.columns[$0].name.lowercased()) }
             let scan = TableScan(store: store, table: table, columns: columns, filter: nil, zonePredicates: [])
-            return Plan(root: scan, scope: Scope(columns: columns.map { ScopeColumn(qualifier: qualifier, name: table.schema.columns[$0].name, type: table.schema.columns[$0].type) }))
+            var scope = Scope(columns: columns.map { ScopeColumn(qualifier: qualifier, name: table.schema.columns[$0].name, type: table.schema.columns[$0].type) })
+            scope.unreadColumns = table.schema.columns.indices.filter { !columns.contains($0) }.map { (qualifier, table.schema.columns[$0].name) }
+            return Plan(root: scan, scope: scope)
         case .subquery(let q, let alias, _):
             let p = try planQuery(q)
             return Plan(root: p.root, scope: Scope(columns: p.scope.columns.map { ScopeColumn(qualifier: alias, name: $0.name, type: $0.type) }))
@@ -112,7 +114,8 @@ public final class Planner {
     }
 
     private func planJoin(_ left: Plan, _ right: Plan, _ kind: JoinKind, _ on: Expr?, _ using: [String], _ loc: SourceLocation) throws -> Plan {
-        let scope = Scope(columns: left.scope.columns + right.scope.columns)
+        var scope = Scope(columns: left.scope.columns + right.scope.columns)
+        scope.unreadColumns = left.scope.unreadColumns + right.scope.unreadColumns
         let nLeft = left.scope.columns.count
         var leftKeys: [BoundExpr] = [], rightKeys: [BoundExpr] = []
         var residual: BoundExpr? = nil
@@ -174,7 +177,9 @@ public final class Planner {
             if hidden.contains(i) { c.hiddenFromStar = true }
             columns.append(c)
         }
-        return Plan(root: ProjectOperator(child: join, exprs: exprs), scope: Scope(columns: columns))
+        var merged = Scope(columns: columns)
+        merged.unreadColumns = scope.unreadColumns
+        return Plan(root: ProjectOperator(child: join, exprs: exprs), scope: merged)
     }
 
     private func keyExpr(_ e: BoundExpr) -> BoundExpr {

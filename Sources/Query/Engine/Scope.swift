@@ -14,6 +14,9 @@ struct ScopeColumn {
 /// The columns an expression can name, in the positions of the operator's output.
 struct Scope {
     var columns: [ScopeColumn]
+    /// Columns of the underlying tables that the scan does not read (the statement never names
+    /// them); used only to suggest a name in "unknown column" errors.
+    var unreadColumns: [(qualifier: String?, name: String)] = []
 
     static let empty = Scope(columns: [])
 
@@ -40,7 +43,8 @@ struct Scope {
             let qualifiers = Array(Set(columns.compactMap(\.qualifier)))
             throw QueryError.unknownName(kind: "table alias", name: q, suggestion: closestName(to: q, in: qualifiers), location: location, sql: sql)
         }
-        let candidates = columns.filter { qualifier == nil || $0.qualifier?.lowercased() == qualifier!.lowercased() }.map(\.name)
+        let all = columns.map { ($0.qualifier, $0.name) } + unreadColumns.map { ($0.qualifier, $0.name) }
+        let candidates = all.filter { qualifier == nil || $0.0?.lowercased() == qualifier!.lowercased() }.map(\.1)
         let full = qualifier.map { "\($0).\(name)" } ?? name
         throw QueryError.unknownName(kind: "column", name: full, suggestion: closestName(to: name, in: candidates), location: location, sql: sql)
     }
