@@ -6,6 +6,7 @@
 // the top-level code below hands control to libFuzzer through `LLVMFuzzerRunDriver` instead.
 // Without FUZZING it is an ordinary executable:
 //   FuzzSegmentReader FILE...          runs the fuzz function over each file (reproduce a crash)
+// In both builds:
 //   FuzzSegmentReader --make-seeds DIR writes valid segments to DIR as a seed corpus
 #if canImport(Glibc)
 import Glibc
@@ -55,30 +56,48 @@ func exercise(path: String) {
     }
 }
 
-/// The libFuzzer entry point.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzSegmentReader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    writeScratch(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : size))
-    exercise(path: scratchPath)
-    return 0
+/// A copy of `bytes` whose footer and block checksums are recomputed, or nil when nothing changed.
+///
+/// Almost every mutation of a valid segment breaks a CRC-32, and the reader rightly stops there; to let
+/// the fuzzer reach the footer parser and the block decoder too, each input is also tried with its
+/// checksums repaired (footer first, then, if the footer parses, every block frame it lists).
+func repairingChecksums(_ bytes: UnsafeRawBufferPointer) -> [UInt8]? {
+    let trailerSize = 16, headerSize = 8
+    guard bytes.count >= headerSize + trailerSize else { return nil }
+    var fixed = Array(bytes)
+    func u32(at i: Int) -> UInt32 { fixed[i..<(i + 4)].reversed().reduce(0) { $0 << 8 | UInt32($1) } }
+    func put(_ v: UInt32, at i: Int) { for k in 0..<4 { fixed[i + k] = UInt8(truncatingIfNeeded: v >> (8 * k)) } }
+    let trailer = fixed.count - trailerSize
+    let footerLength = Int(u32(at: trailer))
+    guard footerLength <= trailer - headerSize else { return nil }
+    let footerCRC = fixed.withUnsafeBytes { Checksum.crc32(UnsafeRawBufferPointer(rebasing: $0[(trailer - footerLength)..<trailer])) }
+    put(footerCRC, at: trailer + 4)
+    fixed.withUnsafeBytes { writeScratch($0) }
+    if let reader = try? SegmentReader(path: scratchPath) {
+        for column in reader.columns {
+            for block in column.blocks {
+                let crc = fixed.withUnsafeBytes {
+                    Checksum.crc32(UnsafeRawBufferPointer(rebasing: $0[(block.offset + 4)..<(block.offset + block.length)]))
+                }
+                put(crc, at: block.offset)
+            }
+        }
+    }
+    return fixed.elementsEqual(bytes) ? nil : fixed
 }
 
-#if FUZZING
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-) -> Int32
-
-var fuzzArgc = CommandLine.argc
-var fuzzArgv = CommandLine.unsafeArgv
-let status = LLVMFuzzerRunDriver(&fuzzArgc, &fuzzArgv, fuzzSegmentReader)
-unlink(scratchPath)
-exit(status)
-
-#else
+/// The libFuzzer entry point: the input as given, then with its checksums repaired.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzSegmentReader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let input = UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : size)
+    writeScratch(input)
+    exercise(path: scratchPath)
+    if let repaired = repairingChecksums(input) {
+        repaired.withUnsafeBytes { writeScratch($0) }
+        exercise(path: scratchPath)
+    }
+    return 0
+}
 
 /// Valid segments covering every type, NULLs, plain and dictionary strings, several blocks, raw and
 /// LZ4 frames, and zero rows — so the fuzzer starts from real structure.
@@ -126,31 +145,51 @@ func makeSeeds(in directory: String) throws {
     try write("no-columns", [], blockRows: 8)
 }
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.first == "--make-seeds" {
-    guard arguments.count == 2 else {
-        FileHandle.standardError.write("usage: FuzzSegmentReader --make-seeds DIR\n".data(using: .utf8)!)
+// `--make-seeds DIR` works in both builds (scripts/fuzz.sh seeds from the fuzzer binary itself and
+// may pass libFuzzer flags after DIR, which are ignored here).
+if CommandLine.arguments.count >= 2 && CommandLine.arguments[1] == "--make-seeds" {
+    guard CommandLine.arguments.count >= 3 else {
+        fputs("usage: FuzzSegmentReader --make-seeds DIR\n", stderr)
         exit(2)
     }
-    do { try makeSeeds(in: arguments[1]) } catch {
-        FileHandle.standardError.write("cannot write seeds: \(error)\n".data(using: .utf8)!)
+    do { try makeSeeds(in: CommandLine.arguments[2]) } catch {
+        fputs("cannot write seeds: \(error)\n", stderr)
         exit(1)
     }
-} else {
-    if arguments.isEmpty || arguments.first == "-h" || arguments.first == "--help" {
-        print("usage: FuzzSegmentReader FILE...   (run the fuzz function over each file)")
-        print("       FuzzSegmentReader --make-seeds DIR")
-        exit(arguments.isEmpty ? 2 : 0)
-    }
-    for file in arguments {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            FileHandle.standardError.write("cannot read \(file)\n".data(using: .utf8)!)
-            exit(1)
-        }
-        data.withUnsafeBytes { _ = fuzzSegmentReader($0.bindMemory(to: UInt8.self).baseAddress, $0.count) }
-        print("\(file): ok")
-    }
-    unlink(scratchPath)
+    exit(0)
 }
+
+#if FUZZING
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+) -> Int32
+
+// libFuzzer ends the process itself (time limit, crash), so the scratch file is removed at exit.
+atexit { unlink(scratchPath) }
+var fuzzArgc = CommandLine.argc
+var fuzzArgv = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&fuzzArgc, &fuzzArgv, fuzzSegmentReader))
+
+#else
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.isEmpty || arguments.first == "-h" || arguments.first == "--help" {
+    print("usage: FuzzSegmentReader FILE...   (run the fuzz function over each file)")
+    print("       FuzzSegmentReader --make-seeds DIR")
+    exit(arguments.isEmpty ? 2 : 0)
+}
+for file in arguments {
+    guard let data = FileManager.default.contents(atPath: file) else {
+        FileHandle.standardError.write("cannot read \(file)\n".data(using: .utf8)!)
+        exit(1)
+    }
+    data.withUnsafeBytes { _ = fuzzSegmentReader($0.bindMemory(to: UInt8.self).baseAddress, $0.count) }
+    print("\(file): ok")
+}
+unlink(scratchPath)
 
 #endif
