@@ -132,13 +132,16 @@ public final class StoreWriter {
     public func commit(_ body: (CatalogTransaction) throws -> Void) throws {
         let tx = CatalogTransaction(catalog: store.catalog)
         try store.catalog.db.transaction { try body(tx) }
-        for file in tx.added { pending.remove(file) }
+        lock.withLock { for file in tx.added { pending.remove(file) } }
         for file in tx.removedFiles { FileIO.remove(store.segmentPath(file)) }
     }
 
     func discardUncommitted() {
-        for file in pending { FileIO.remove(store.segmentPath(file)); FileIO.remove(store.segmentPath(file) + ".tmp") }
-        pending.removeAll()
+        let files = lock.withLock { () -> Set<String> in
+            defer { pending.removeAll() }
+            return pending
+        }
+        for file in files { FileIO.remove(store.segmentPath(file)); FileIO.remove(store.segmentPath(file) + ".tmp") }
     }
 }
 
