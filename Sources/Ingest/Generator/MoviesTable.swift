@@ -67,12 +67,10 @@ struct MoviesTable: GeneratedTable {
         out.comma()
         out.append(typeTable, type)
         out.comma()
-        let primary = rng.below(genres.count)
-        out.append(genres, primary)
+        out.append(genres, rng.below(genres.count))
         out.comma()
-        if nulls & 1 == 0 {
-            out.append(genres, (primary + 1 + rng.below(genres.count - 1)) % genres.count)
-        }
+        // Independent of the primary genre, as in the real file (where 16 titles repeat it).
+        if nulls & 1 == 0 { out.append(genres, rng.below(genres.count)) }
         out.comma()
         out.integer(rng.chance(0.975) ? rng.between(1990, 2024) : rng.between(1950, 1989))
         out.comma()
