@@ -1,4 +1,5 @@
 import ColumnStore
+import Foundation
 
 /// The one error type of the Query module.
 public enum QueryError: Error, CustomStringConvertible, Sendable {
@@ -34,7 +35,8 @@ public enum QueryError: Error, CustomStringConvertible, Sendable {
 
     /// The offending line of `sql` with a caret under `location`'s column.
     public static func caret(_ sql: String, _ location: SourceLocation) -> String {
-        let lines = sql.split(separator: "\n", omittingEmptySubsequences: false)
+        // Split on LF as a scalar: "\r\n" is one Character in Swift and would not match "\n".
+        let lines = sql.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)).trimmingCharacters(in: ["\r"]) }
         guard location.line >= 1, location.line <= lines.count else { return "" }
         let line = String(lines[location.line - 1])
         return "  " + line + "\n  " + String(repeating: " ", count: max(0, location.column - 1)) + "^"

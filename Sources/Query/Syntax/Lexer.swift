@@ -29,6 +29,13 @@ struct Lexer {
     }
 
     mutating func run() throws {
+        // A byte-order mark at the start is not part of the text; columns count from after it.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            pos = 3
+            lineStart = 3
+            memoOffset = 3
+            lastEnd = SourceLocation(line: 1, column: 1, offset: 3)
+        }
         while true {
             try skipWhitespaceAndComments()
             guard pos < bytes.count else { break }

@@ -80,8 +80,13 @@ extension Parser {
             left = try parseUnary()
         }
         var sawComparison = false
+        // Each operator applied deepens the tree by one level on the left: count it toward the nesting
+        // limit, so that no expression tree (and no recursive walk over it) gets deeper than the limit.
+        var applied = 0
+        defer { depth -= applied }
         while let (precedence, op) = infixOperator(), precedence >= minPrecedence {
             let opToken = current
+            if case .bitwise(let symbol) = op { throw notSupported("bitwise operator \(symbol)", at: opToken.location) }
             if precedence == Precedence.comparison {
                 if sawComparison {
                     throw syntaxError("comparison operators do not associate: add parentheses around one comparison",
@@ -89,16 +94,15 @@ extension Parser {
                 }
                 sawComparison = true
             }
-            switch op {
-            case .binary(let binary):
+            try enter()
+            applied += 1
+            if case .binary(let binary) = op {
                 advance()
-                // Comparisons and AND/OR take the next level up on the right; the rest are left-associative.
+                // All binary operators are left-associative: the right operand binds tighter.
                 let right = try parseBinary(precedence + 1)
                 left = .binary(binary, left, right, left.location)
-            case .keywordComparison:
+            } else {
                 left = try parseKeywordComparison(left)
-            case .bitwise(let symbol):
-                throw notSupported("bitwise operator \(symbol)", at: opToken.location)
             }
         }
         return left
@@ -234,67 +238,85 @@ extension Parser {
     }
 
     /// A primary starting with a word: literals spelled as keywords, CASE/CAST/EXTRACT/EXISTS,
-    /// typed literals, function calls and column references.
+    /// typed literals, function calls and column references. (Split in three to keep the stack frames
+    /// on the recursive paths small.)
     func parseNamePrimary() throws -> Expr {
         let t = current
         if t.kind == .word {
-            let next = peek()
             switch t.upper {
-            case "NULL":
-                advance()
-                return .literal(.null, t.location)
-            case "TRUE", "FALSE":
-                advance()
-                return .literal(.bool(t.upper == "TRUE"), t.location)
             case "CASE": return try parseCase()
             case "CAST": return try parseCast()
-            case "SAFE_CAST" where next.isSymbol("("): return try parseCast()
             case "EXTRACT": return try parseExtract()
             case "EXISTS": return try parseExists()
-            case "INTERVAL": throw notSupported("INTERVAL literal", at: t.location)
-            case "ARRAY", "STRUCT", "UNNEST", "NEW", "RANGE":
-                throw notSupported(t.upper, at: t.location)
-            case "WITH" where next.isSymbol("("):
-                throw notSupported("WITH expression", at: t.location)
-            case "ANY", "SOME", "ALL":
-                if next.isSymbol("(") { throw notSupported("\(t.upper) subquery comparison", at: t.location) }
-            case "DATE", "TIMESTAMP":
-                if next.kind == .string { return try parseTypedLiteral() }
-            case "DATETIME", "TIME", "NUMERIC", "BIGNUMERIC", "DECIMAL", "BIGDECIMAL", "JSON":
-                if next.kind == .string { throw notSupported("\(t.upper) literal", at: t.location) }
-            case "CURRENT_DATE", "CURRENT_TIMESTAMP", "CURRENT_DATETIME", "CURRENT_TIME":
-                if !next.isSymbol("(") && !next.isSymbol(".") {
-                    advance()
-                    return .function(name: t.upper, args: [], distinct: false, star: false, t.location)
-                }
-            default:
-                break
-            }
-            if t.isReserved {
-                if Keywords.reservedFunctions.contains(t.upper) && next.isSymbol("(") {
-                    advance()
-                    return try parseFunctionCall(name: t.upper, location: t.location)
-                }
-                throw expected("expression")
+            default: if let e = try parseKeywordPrimary() { return e }
             }
         }
-        // A path: name, qualifier.name, or a function name.
+        return try parsePathPrimary()
+    }
+
+    /// A primary spelled with a keyword, or nil when the word at the current token is an ordinary name.
+    func parseKeywordPrimary() throws -> Expr? {
+        let t = current
+        let next = peek()
+        switch t.upper {
+        case "NULL":
+            advance()
+            return .literal(.null, t.location)
+        case "TRUE", "FALSE":
+            advance()
+            return .literal(.bool(t.upper == "TRUE"), t.location)
+        case "SAFE_CAST" where next.isSymbol("("): return try parseCast()
+        case "INTERVAL": throw notSupported("INTERVAL literal", at: t.location)
+        case "ARRAY", "STRUCT", "UNNEST", "NEW", "RANGE":
+            throw notSupported(t.upper, at: t.location)
+        case "WITH" where next.isSymbol("("):
+            throw notSupported("WITH expression", at: t.location)
+        case "ANY", "SOME", "ALL":
+            if next.isSymbol("(") { throw notSupported("\(t.upper) subquery comparison", at: t.location) }
+        case "DATE", "TIMESTAMP":
+            if next.kind == .string { return try parseTypedLiteral() }
+        case "DATETIME", "TIME", "NUMERIC", "BIGNUMERIC", "DECIMAL", "BIGDECIMAL", "JSON":
+            if next.kind == .string { throw notSupported("\(t.upper) literal", at: t.location) }
+        case "CURRENT_DATE", "CURRENT_TIMESTAMP", "CURRENT_DATETIME", "CURRENT_TIME":
+            if !next.isSymbol("(") && !next.isSymbol(".") {
+                advance()
+                return .function(name: t.upper, args: [], distinct: false, star: false, t.location)
+            }
+        default:
+            break
+        }
+        if t.isReserved {
+            if Keywords.reservedFunctions.contains(t.upper) && next.isSymbol("(") {
+                advance()
+                return try parseFunctionCall(name: t.upper, location: t.location)
+            }
+            throw expected("expression")
+        }
+        return nil
+    }
+
+    /// A path: `name`, `qualifier.name`, or the name of a function call.
+    func parsePathPrimary() throws -> Expr {
+        let location = current.location
         var parts = [advance().text]
         while atSymbol("."), peek().kind == .word || peek().kind == .quotedIdentifier {
             advance()
             parts.append(advance().text)
         }
         if atSymbol("(") {
-            if parts.count == 2 && parts[0].uppercased() == "SAFE" {
-                throw notSupported("SAFE. prefix (SAFE.\(parts[1].uppercased()))", at: t.location)
-            }
-            return try parseFunctionCall(name: parts.joined(separator: ".").uppercased(), location: t.location)
+            if parts.count == 2 && parts[0].uppercased() == "SAFE" { throw unsupportedPath("SAFE. prefix (SAFE.", parts[1], ")", location) }
+            return try parseFunctionCall(name: parts.joined(separator: ".").uppercased(), location: location)
         }
         switch parts.count {
-        case 1: return .column(qualifier: nil, name: parts[0], t.location)
-        case 2: return .column(qualifier: parts[0], name: parts[1], t.location)
-        default: throw notSupported("field access \(parts.joined(separator: "."))", at: t.location)
+        case 1: return .column(qualifier: nil, name: parts[0], location)
+        case 2: return .column(qualifier: parts[0], name: parts[1], location)
+        default: throw unsupportedPath("field access ", parts.joined(separator: "."), "", location)
         }
+    }
+
+    @inline(never)
+    func unsupportedPath(_ prefix: String, _ name: String, _ suffix: String, _ location: SourceLocation) -> QueryError {
+        notSupported(prefix + (prefix.hasPrefix("SAFE") ? name.uppercased() : name) + suffix, at: location)
     }
 
     /// `CASE [operand] WHEN w THEN r ... [ELSE e] END`

@@ -38,22 +38,27 @@ extension Parser {
                 if atSymbol("=>") { throw notSupported("named function argument =>", at: current.location) }
                 if atSymbol("->") { throw notSupported("lambda ->", at: current.location) }
             } while acceptSymbol(",")
-            let t = current
-            if t.kind == .word {
-                switch t.upper {
-                case "IGNORE", "RESPECT": throw notSupported("\(t.upper) NULLS", at: t.location)
-                case "ORDER": throw notSupported("ORDER BY inside \(name)(...)", at: t.location)
-                case "LIMIT": throw notSupported("LIMIT inside \(name)(...)", at: t.location)
-                case "HAVING": throw notSupported("HAVING MAX/MIN inside \(name)(...)", at: t.location)
-                default: break
-                }
-            }
+            try rejectAggregateModifiers(name)
         }
         try expectSymbol(")")
         let call = Expr.function(name: name, args: args, distinct: distinct, star: star, location)
         if atKeyword("OVER") { return try parseWindow(call) }
         if atKeyword("WITH") && peek().isKeyword("GROUP") { throw notSupported("WITH GROUP ROWS", at: current.location) }
         return call
+    }
+
+    /// `IGNORE NULLS`, `ORDER BY`, `LIMIT` and `HAVING MAX` inside a call's parentheses are not supported.
+    @inline(never)
+    func rejectAggregateModifiers(_ name: String) throws {
+        let t = current
+        guard t.kind == .word else { return }
+        switch t.upper {
+        case "IGNORE", "RESPECT": throw notSupported("\(t.upper) NULLS", at: t.location)
+        case "ORDER": throw notSupported("ORDER BY inside \(name)(...)", at: t.location)
+        case "LIMIT": throw notSupported("LIMIT inside \(name)(...)", at: t.location)
+        case "HAVING": throw notSupported("HAVING MAX/MIN inside \(name)(...)", at: t.location)
+        default: break
+        }
     }
 
     /// A bare date part: `DAY`, `MONTH`, ... (`WEEK(MONDAY)` is not supported).

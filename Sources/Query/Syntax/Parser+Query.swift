@@ -46,7 +46,11 @@ extension Parser {
     func parseSetOperations() throws -> QueryBody {
         let location = current.location
         var left = try parseQueryTerm()
+        var applied = 0  // each operation deepens the tree: count it toward the nesting limit
+        defer { depth -= applied }
         while current.kind == .word, ["UNION", "INTERSECT", "EXCEPT"].contains(current.upper) {
+            try enter()
+            applied += 1
             let opToken = advance()
             if atKeyword("ALL") || atKeyword("DISTINCT") {
                 let quantifier = advance().upper
@@ -226,9 +230,13 @@ extension Parser {
     /// `from_item (join | , from_item)*`, left-associative.
     func parseFromClause() throws -> FromItem {
         var left = try parseFromPrimary()
+        var joins = 0  // each join deepens the tree: count it toward the nesting limit
+        defer { depth -= joins }
         while true {
             let t = current
             if t.isSymbol(",") {
+                try enter()
+                joins += 1
                 advance()
                 let right = try parseFromPrimary()
                 left = .join(left: left, right: right, kind: .cross, on: nil, using: [], location: fromLocation(left))
@@ -245,6 +253,8 @@ extension Parser {
             case "NATURAL": throw notSupported("NATURAL JOIN", at: t.location)
             default: return left
             }
+            try enter()
+            joins += 1
             if t.upper != "JOIN" {
                 advance()
                 if kind == .left || kind == .right || kind == .full { _ = acceptKeyword("OUTER") }

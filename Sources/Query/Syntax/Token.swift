@@ -24,15 +24,17 @@ enum TokenKind: Sendable, Equatable {
     case end
 }
 
-/// One token with its place in the SQL text.
-struct Token: Sendable, Equatable {
-    var kind: TokenKind
-    var text: String
+/// One token with its place in the SQL text. A class, so that the recursive-descent functions copy
+/// a reference rather than the whole token: it keeps their stack frames, and so the stack needed for
+/// the deepest nesting allowed, small.
+final class Token: Sendable {
+    let kind: TokenKind
+    let text: String
     /// `text` upper-cased for `.word` tokens (keyword matching is case-insensitive); `text` otherwise.
-    var upper: String
-    var location: SourceLocation
+    let upper: String
+    let location: SourceLocation
     /// UTF-8 offset just past the token.
-    var end: Int
+    let end: Int
 
     init(kind: TokenKind, text: String, location: SourceLocation, end: Int) {
         self.kind = kind
