@@ -14,7 +14,7 @@ echo "== swift test"
 swift test 2>&1 | grep -v -E '^(◇|↳)' || { echo "swift test failed"; exit 1; }
 
 echo "== fuzz"
-scripts/fuzz.sh "${FUZZ_SECONDS:-60}" FuzzCSVReader FuzzSegmentReader
+scripts/fuzz.sh "${FUZZ_SECONDS:-60}" FuzzCSVReader FuzzSegmentReader FuzzSQLParser
 
 echo "== oracle tests (pytest)"
 NQ_BIN="$PWD/.build/debug/nq" python3 -m pytest Tests/oracle -q -p no:cacheprovider
