@@ -97,7 +97,10 @@ def sample_dir() -> Path:
 def gen_dir(nq: Path, tmp_path_factory) -> Path:
     """`nq gen --events 30000 --seed 3`, generated once per session."""
     out = tmp_path_factory.mktemp("gen")
-    run_nq(nq, "gen", "--out", str(out), "--events", str(GEN_EVENTS), "--seed", str(GEN_SEED))
+    try:
+        run_nq(nq, "gen", "--out", str(out), "--events", str(GEN_EVENTS), "--seed", str(GEN_SEED), timeout=300)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"nq gen --events {GEN_EVENTS} did not finish in 300 s", pytrace=False)
     missing = [t for t in GEN_TABLES if not (out / f"{t}.csv").is_file()]
     assert not missing, f"nq gen did not write {missing}"
     return out
