@@ -3,10 +3,6 @@
 enum BlockCodec {
     static let plain: UInt8 = 0
     static let dictionary: UInt8 = 1
-    /// Fixed-width values stored byte plane by byte plane (all first bytes, then all second bytes,
-    /// ...), so that LZ4 finds the runs in the high bytes of small integers, dates and decimals.
-    /// Since format version 2.
-    static let shuffled: UInt8 = 2
 
     /// Largest dictionary a block may use (codes are UInt8 up to 256 entries, UInt16 beyond).
     static let maxDictionarySize = 65_535
@@ -18,12 +14,7 @@ enum BlockCodec {
         if case .string = column.values { isString = true } else { isString = false }
         var dict: StringDictionary? = nil
         if isString, case .string(let s) = column.values { dict = StringDictionary.build(s, range: range) }
-        let fixedWidth: Bool
-        switch column.values {
-        case .int64, .timestamp, .float64, .date: fixedWidth = true
-        default: fixedWidth = false
-        }
-        w.u8(dict != nil ? dictionary : (fixedWidth ? shuffled : plain))
+        w.u8(dict == nil ? plain : dictionary)
         // Validity bitmap: bit i (LSB first) set = row i valid.
         if let v = column.validity, v[range].contains(false) {
             w.u8(1)
@@ -34,10 +25,10 @@ enum BlockCodec {
             w.u8(0)
         }
         switch column.values {
-        case .int64(let a), .timestamp(let a): shuffle(Array(a[range]), into: &w)
-        case .float64(let a): shuffle(Array(a[range]), into: &w)
+        case .int64(let a), .timestamp(let a): w.array(Array(a[range]))
+        case .float64(let a): w.array(Array(a[range]))
         case .bool(let a): w.array(Array(a[range]))
-        case .date(let a): shuffle(Array(a[range]), into: &w)
+        case .date(let a): w.array(Array(a[range]))
         case .string(let s):
             if let dict {
                 w.u32(UInt32(dict.entries.count))
@@ -73,10 +64,6 @@ enum BlockCodec {
         }
         let values: ColumnValues
         switch (type, encoding) {
-        case (.int64, shuffled): values = .int64(try unshuffle(Int64.self, count: n, &r))
-        case (.timestamp, shuffled): values = .timestamp(try unshuffle(Int64.self, count: n, &r))
-        case (.float64, shuffled): values = .float64(try unshuffle(Double.self, count: n, &r))
-        case (.date, shuffled): values = .date(try unshuffle(Int32.self, count: n, &r))
         case (.int64, plain): values = .int64(try r.array(Int64.self, count: n))
         case (.timestamp, plain): values = .timestamp(try r.array(Int64.self, count: n))
         case (.float64, plain): values = .float64(try r.array(Double.self, count: n))
@@ -121,35 +108,6 @@ enum BlockCodec {
         guard r.remaining == 0 else { throw r.fail("\(r.remaining) unexpected trailing bytes") }
         if type == .bool, case .bool(let b) = values, b.contains(where: { $0 > 1 }) { throw r.fail("bool byte other than 0/1") }
         return Column(values: values, validity: validity)
-    }
-
-    /// Appends the values' bytes plane by plane: byte k of value i goes to `k * n + i`.
-    static func shuffle<T>(_ values: [T], into w: inout BinaryWriter) {
-        let width = MemoryLayout<T>.stride, n = values.count
-        var out = [UInt8](repeating: 0, count: width * n)
-        values.withUnsafeBytes { src in
-            out.withUnsafeMutableBytes { dst in
-                for i in 0..<n {
-                    for k in 0..<width { dst[k * n + i] = src[i * width + k] }
-                }
-            }
-        }
-        w.raw(out)
-    }
-
-    /// Reads `count` values written by `shuffle`.
-    static func unshuffle<T>(_: T.Type, count n: Int, _ r: inout BinaryReader) throws -> [T] {
-        let width = MemoryLayout<T>.stride
-        let (size, overflow) = n.multipliedReportingOverflow(by: width)
-        guard !overflow else { throw r.fail("array length \(n) too large") }
-        let src = try r.raw(size)
-        return [T](unsafeUninitializedCapacity: n) { buf, initialized in
-            let dst = UnsafeMutableRawBufferPointer(buf)
-            for i in 0..<n {
-                for k in 0..<width { dst[i * width + k] = src[k * n + i] }
-            }
-            initialized = n
-        }
     }
 
     private static func checkOffsets(_ ends: [Int32], byteCount: Int, reader: BinaryReader) throws {

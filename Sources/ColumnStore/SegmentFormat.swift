@@ -1,9 +1,7 @@
 /// Constants of the segment file format, version 1. The byte layout is specified in
 /// docs/segment-format.md; change both together and bump `version`.
 public enum SegmentFormat {
-    public static let version: UInt16 = 2
-    /// Versions this code reads: 1 (no shuffled encoding) and 2.
-    public static let readableVersions: ClosedRange<UInt16> = 1...2
+    public static let version: UInt16 = 1
     /// "NQSEG", a zero byte, then the version as u16 LE.
     static let magic: [UInt8] = Array("NQSEG".utf8) + [0]
     static let headerSize = 8

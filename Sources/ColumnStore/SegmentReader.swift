@@ -21,8 +21,8 @@ public final class SegmentReader {
             throw StoreError.corruptSegment(path: path, detail: "bad magic: not an nq segment")
         }
         let version = UInt16(header[6]) | UInt16(header[7]) << 8
-        guard SegmentFormat.readableVersions.contains(version) else {
-            throw StoreError.corruptSegment(path: path, detail: "unsupported segment format version \(version) (this nq reads versions \(SegmentFormat.readableVersions.lowerBound) to \(SegmentFormat.readableVersions.upperBound))")
+        guard version == SegmentFormat.version else {
+            throw StoreError.corruptSegment(path: path, detail: "unsupported segment format version \(version) (this nq reads \(SegmentFormat.version))")
         }
         let trailer = try file.read(offset: file.size - SegmentFormat.trailerSize, count: SegmentFormat.trailerSize)
         guard Array(trailer[8..<16]) == SegmentFormat.trailerMagic else {

@@ -188,10 +188,10 @@ let bodyCases: [BodyCase] = [
         try withTemporaryDirectory { dir in
             let sample = try SampleSegment(in: dir)
             var bytes = sample.bytes
-            bytes[6] = 3
+            bytes[6] = 2
             try writeFile(sample.path, bytes)
             let e = storeError { _ = try SegmentReader(path: sample.path) }
-            #expect(e?.description.contains("unsupported segment format version 3") == true)
+            #expect(e?.description.contains("unsupported segment format version 2") == true)
         }
     }
 

@@ -281,28 +281,13 @@ func blockBody(_ reader: SegmentReader, column c: Int, block b: Int) throws -> [
         }
     }
 
-    @Test func fixedWidthValuesAreStoredBytePlaneByBytePlane() throws {
-        try withTemporaryDirectory { dir in
-            let path = dir + "/shuffled.nqs"
-            // Two INT64 values, 1 and 258: plane 0 holds the low bytes (1, 2), plane 1 the next (0, 1).
-            _ = try SegmentWriter.write(schema: [ColumnSchema(name: "x", type: .int64)],
-                                        columns: [makeColumn(.int64, [.int64(1), .int64(258)])], to: path)
-            let reader = try SegmentReader(path: path)
-            let body = try blockBody(reader, column: 0, block: 0)
-            #expect(body[0] == BlockCodec.shuffled)
-            #expect(Array(body[2..<6]) == [1, 2, 0, 1])
-            #expect(body[6...].allSatisfy { $0 == 0 })
-            #expect(rows(of: try reader.readColumn(0)) == [.int64(1), .int64(258)])
-        }
-    }
-
     @Test func fileLayoutMatchesTheDocumentedHeaderTrailerAndFooterOffsets() throws {
         try withTemporaryDirectory { dir in
             let path = dir + "/layout.nqs"
             let summary = try SegmentWriter.write(schema: [ColumnSchema(name: "x", type: .int64)],
                                                   columns: [makeColumn(.int64, (0..<10).map { .int64(Int64($0)) })], to: path, blockRows: 4)
             let file = try fileBytes(path)
-            #expect(Array(file[0..<8]) == Array("NQSEG".utf8) + [0, 2, 0])
+            #expect(Array(file[0..<8]) == Array("NQSEG".utf8) + [0, 1, 0])
             #expect(Array(file[(file.count - 8)...]) == Array("NQSEGEND".utf8))
             let footerLength = Int(file.u32(at: file.count - 16))
             let footerOffset = file.count - 16 - footerLength
