@@ -46,9 +46,10 @@ let package = Package(
                 .product(name: "TextTable", package: "TextTable"),
             ]
         ),
-        .executableTarget(name: "FuzzCSVReader", dependencies: ["Ingest"], path: "Fuzz/CSVReader"),
-        .executableTarget(name: "FuzzSegmentReader", dependencies: ["ColumnStore"], path: "Fuzz/SegmentReader"),
-        .executableTarget(name: "FuzzSQLParser", dependencies: ["Query"], path: "Fuzz/SQLParser"),
+        .target(name: "FuzzSupport", path: "Fuzz/Support"),
+        .executableTarget(name: "FuzzCSVReader", dependencies: ["Ingest", "FuzzSupport"], path: "Fuzz/CSVReader"),
+        .executableTarget(name: "FuzzSegmentReader", dependencies: ["ColumnStore", "FuzzSupport"], path: "Fuzz/SegmentReader"),
+        .executableTarget(name: "FuzzSQLParser", dependencies: ["Query", "FuzzSupport"], path: "Fuzz/SQLParser"),
         .testTarget(name: "ColumnStoreTests", dependencies: ["ColumnStore"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "ColumnStore"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "ColumnStore", "Ingest"],

@@ -16,6 +16,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FuzzSupport
 import Query
 
 /// Lines and columns of the input computed independently of the lexer: for each UTF-8 offset that
@@ -232,56 +233,4 @@ func makeSeeds(in directory: String) -> Bool {
     return true
 }
 
-// `--make-seeds DIR` works in both builds, so scripts/fuzz.sh can seed from the fuzzer binary itself.
-if CommandLine.arguments.count >= 2 && CommandLine.arguments[1] == "--make-seeds" {
-    guard CommandLine.arguments.count >= 3 else {
-        fputs("usage: FuzzSQLParser --make-seeds DIR\n", stderr)
-        exit(2)
-    }
-    exit(makeSeeds(in: CommandLine.arguments[2]) ? 0 : 1)
-}
-
-#if FUZZING
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-) -> Int32
-
-var fuzzArgc = CommandLine.argc
-var fuzzArgv = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&fuzzArgc, &fuzzArgv, fuzzSQLParser))
-
-#else
-
-func readFile(_ path: String) -> [UInt8]? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let n = fread(&chunk, 1, chunk.count, f)
-        if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
-        if n < chunk.count { break }
-    }
-    return ferror(f) == 0 ? bytes : nil
-}
-
-let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.isEmpty || arguments.first == "-h" || arguments.first == "--help" {
-    print("usage: FuzzSQLParser FILE...          (run the fuzz function over each file)")
-    print("       FuzzSQLParser --make-seeds DIR")
-    exit(arguments.isEmpty ? 2 : 0)
-}
-for file in arguments {
-    guard let bytes = readFile(file) else {
-        fputs("cannot read \(file)\n", stderr)
-        exit(1)
-    }
-    bytes.withUnsafeBytes { exercise($0) }
-    print("\(file): ok")
-}
-
-#endif
+fuzzMain(name: "FuzzSQLParser", callback: fuzzSQLParser, makeSeeds: makeSeeds(in:))

@@ -13,6 +13,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FuzzSupport
 import ColumnStore
 import Foundation
 
@@ -145,51 +146,12 @@ func makeSeeds(in directory: String) throws {
     try write("no-columns", [], blockRows: 8)
 }
 
-// `--make-seeds DIR` works in both builds (scripts/fuzz.sh seeds from the fuzzer binary itself and
-// may pass libFuzzer flags after DIR, which are ignored here).
-if CommandLine.arguments.count >= 2 && CommandLine.arguments[1] == "--make-seeds" {
-    guard CommandLine.arguments.count >= 3 else {
-        fputs("usage: FuzzSegmentReader --make-seeds DIR\n", stderr)
-        exit(2)
-    }
-    do { try makeSeeds(in: CommandLine.arguments[2]) } catch {
+fuzzMain(name: "FuzzSegmentReader", callback: fuzzSegmentReader, makeSeeds: { directory in
+    do {
+        try makeSeeds(in: directory)
+        return true
+    } catch {
         fputs("cannot write seeds: \(error)\n", stderr)
-        exit(1)
+        return false
     }
-    exit(0)
-}
-
-#if FUZZING
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-) -> Int32
-
-// libFuzzer ends the process itself (time limit, crash), so the scratch file is removed at exit.
-atexit { unlink(scratchPath) }
-var fuzzArgc = CommandLine.argc
-var fuzzArgv = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&fuzzArgc, &fuzzArgv, fuzzSegmentReader))
-
-#else
-
-let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.isEmpty || arguments.first == "-h" || arguments.first == "--help" {
-    print("usage: FuzzSegmentReader FILE...   (run the fuzz function over each file)")
-    print("       FuzzSegmentReader --make-seeds DIR")
-    exit(arguments.isEmpty ? 2 : 0)
-}
-for file in arguments {
-    guard let data = FileManager.default.contents(atPath: file) else {
-        FileHandle.standardError.write("cannot read \(file)\n".data(using: .utf8)!)
-        exit(1)
-    }
-    data.withUnsafeBytes { _ = fuzzSegmentReader($0.bindMemory(to: UInt8.self).baseAddress, $0.count) }
-    print("\(file): ok")
-}
-unlink(scratchPath)
-
-#endif
+}, atExit: { unlink(scratchPath) })
