@@ -7,6 +7,9 @@ extension Binder {
         case .literal(let v, _):
             return .literal(v, Binder.literalType(v))
         case .column(let q, let name, let loc):
+            if q == nil, let aliased = selectAliases[name.lowercased()], (try? scope.resolve(nil, name, location: loc, sql: sql)) == nil {
+                return aliased
+            }
             let i = try scope.resolve(q, name, location: loc, sql: sql)
             return .column(i, scope.columns[i].type)
         case .parameter(let name, let loc):

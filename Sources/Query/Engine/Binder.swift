@@ -20,6 +20,9 @@ final class Binder {
     var windows: [WindowCall] = []
     let allowWindows: Bool
     let clause: String
+    /// SELECT-list aliases (lower-cased) that HAVING and QUALIFY may use, bound by this binder; a
+    /// column of the FROM scope with the same name wins.
+    var selectAliases: [String: BoundExpr] = [:]
     var sql: String { planner.sql }
 
     init(planner: Planner, scope: Scope, aggregation: AggregationContext? = nil, allowWindows: Bool = false, clause: String) {

@@ -79,6 +79,11 @@ extension Planner {
         }
         let binder = Binder(planner: self, scope: fromScope, aggregation: aggregation, allowWindows: true, clause: "SELECT list")
         var exprs = try items.map { try binder.bind($0.expr) }
+        // HAVING and QUALIFY may name SELECT-list aliases (BigQuery); HAVING only those computed
+        // before the window functions run.
+        for i in items.indices.reversed() where items[i].explicitAlias && !exprs[i].columnsUsed.contains(where: { $0 >= Binder.windowMark }) {
+            binder.selectAliases[items[i].name.lowercased()] = exprs[i]
+        }
         var having: BoundExpr? = nil
         if let h = s.having {
             let b = try binder.bind(h)
@@ -86,6 +91,9 @@ extension Planner {
             having = b
         }
         var qualify: BoundExpr? = nil
+        for i in items.indices.reversed() where items[i].explicitAlias {
+            binder.selectAliases[items[i].name.lowercased()] = exprs[i]
+        }
         if let q = s.qualify {
             let b = try binder.bind(q)
             try binder.expect(b, .bool, "QUALIFY", q.location)

@@ -149,7 +149,13 @@ public final class Planner {
                 residual = residual.map { .and($0, c) } ?? c
             }
         }
-        let join = HashJoinOperator(left: left.root, right: right.root, kind: kind, leftKeys: leftKeys, rightKeys: rightKeys, residual: residual)
+        // Keys of INT64 and FLOAT64 meet as FLOAT64 (the hash table compares encoded bytes).
+        var probeKeys = leftKeys, buildKeys = rightKeys
+        for k in probeKeys.indices where probeKeys[k].type != buildKeys[k].type {
+            if probeKeys[k].type == .int64 { probeKeys[k] = .arithmetic(.add, probeKeys[k], .literal(.float64(0), .float64), .float64) }
+            if buildKeys[k].type == .int64 { buildKeys[k] = .arithmetic(.add, buildKeys[k], .literal(.float64(0), .float64), .float64) }
+        }
+        let join = HashJoinOperator(left: left.root, right: right.root, kind: kind, leftKeys: probeKeys, rightKeys: buildKeys, residual: residual)
         guard !using.isEmpty else { return Plan(root: join, scope: scope) }
         // USING: one merged column per name (the left value, the right one for RIGHT JOIN, either for
         // FULL JOIN), then the other columns; both sides stay reachable by qualified name.

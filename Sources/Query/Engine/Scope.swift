@@ -32,6 +32,12 @@ struct Scope {
             }
         }
         if matches.count > 1 {
+            // `a.k` after `a JOIN b USING (k)` is a's own k (NULL where an outer join found no a row),
+            // not the merged k that answers to both names.
+            if let q = qualifier?.lowercased() {
+                let own = matches.filter { columns[$0].qualifier?.lowercased() == q }
+                if own.count == 1 { return own[0] }
+            }
             let visible = matches.filter { !columns[$0].hiddenFromStar }
             if visible.count == 1 { return visible[0] }
             if qualifier == nil {

@@ -240,6 +240,26 @@ extension ScalarFunctions {
         return f(x)
     }
 
+    /// `v.rounded(rule)` for a value whose exact (unrounded) value is v + error (error tiny): differs
+    /// from `v.rounded(rule)` only when v is itself a boundary of the rule (ROUND(6.05, 1): 6.05 is
+    /// 6.04999…, so 60.5 after scaling is really below the half and rounds to 60, as in BigQuery).
+    static func roundExactly(_ v: Double, _ error: Double, _ rule: FloatingPointRoundingRule) -> Double {
+        guard error != 0 else { return v.rounded(rule) }
+        let whole = v.rounded(.towardZero)
+        switch rule {
+        case .toNearestOrAwayFromZero, .toNearestOrEven:
+            if Swift.abs(v - whole) == 0.5 { return error > 0 ? v.rounded(.up) : v.rounded(.down) }
+        case .towardZero:
+            if v == whole && v != 0 && (error < 0) == (v > 0) { return v > 0 ? v - 1 : v + 1 }
+        case .down:
+            if v == whole && error < 0 { return v - 1 }
+        case .up:
+            if v == whole && error > 0 { return v + 1 }
+        default: break
+        }
+        return v.rounded(rule)
+    }
+
     /// ROUND(x, n) / TRUNC(x, n): rounds to `n` decimal places (negative `n`: to tens, hundreds, …).
     static func roundToDigits(_ x: Double, _ n: Int64, _ rule: FloatingPointRoundingRule, _ name: String) throws -> Double {
         if !x.isFinite { return x }
@@ -249,12 +269,16 @@ extension ScalarFunctions {
             let scaled = x * p
             // At 2^52 and beyond a double has no fractional digits left to round.
             if !scaled.isFinite || Swift.abs(scaled) >= 4_503_599_627_370_496 { return x }
-            return scaled.rounded(rule) / p
+            // x * p is rounded; when it lands exactly on a rounding boundary, the sign of the exact
+            // error (FMA; exact while p = 10^n is) says on which side the true product x·10^n lies.
+            let error = n <= 22 ? (-scaled).addingProduct(x, p) : 0
+            return roundExactly(scaled, error, rule) / p
         }
         if n < -330 { return 0 * x }
         let p = pow(10.0, Double(-n))
         if !p.isFinite { return 0 * x }
-        let r = (x / p).rounded(rule) * p
+        let q = x / p
+        let r = roundExactly(q, -n <= 22 ? x.addingProduct(-q, p) : 0, rule) * p
         guard r.isFinite else {
             throw QueryError.runtime(message: "Floating point overflow in function: \(name)(\(formatFloat(x)), \(n))")
         }

@@ -1,0 +1,1 @@
+"""Differential testing of nq against DuckDB (see Tests/oracle/test_differential.py)."""
