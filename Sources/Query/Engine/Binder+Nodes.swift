@@ -45,7 +45,7 @@ extension Binder {
             return .inList(b, items, negated: negated)
         case .inSubquery(let x, let query, let negated, let loc):
             let b = try bind(x)
-            let values = try planner.runSubquery(query, location: loc)
+            let values = try runSubquery(query, loc)
             guard values.columns.count == 1 else {
                 throw QueryError.type(message: "IN subquery must return one column, got \(values.columns.count)", location: loc, sql: sql)
             }
@@ -98,7 +98,7 @@ extension Binder {
         case .window(_, _, let loc):
             throw QueryError.notSupported(construct: "window function in \(clause)", location: loc, sql: sql)
         case .scalarSubquery(let query, let loc):
-            let values = try planner.runSubquery(query, location: loc)
+            let values = try runSubquery(query, loc)
             guard values.columns.count == 1 else {
                 throw QueryError.type(message: "scalar subquery must return one column, got \(values.columns.count)", location: loc, sql: sql)
             }
@@ -106,8 +106,25 @@ extension Binder {
             let col = values.columns[0]
             return .literal(values.count == 0 ? .null : col.value(at: 0), col.type)
         case .exists(let query, let negated, let loc):
-            let values = try planner.runSubquery(query, location: loc)
+            let values = try runSubquery(query, loc)
             return .literal(.bool((values.count > 0) != negated), .bool)
+        }
+    }
+
+    /// Runs an uncorrelated subquery. A subquery that names a column of the outer query is
+    /// correlated, which nq does not run: that is reported as "not supported", not as an unknown name.
+    private func runSubquery(_ query: Query, _ loc: SourceLocation) throws -> Batch {
+        do {
+            return try planner.runSubquery(query, location: loc)
+        } catch QueryError.unknownName(let kind, let name, let suggestion, let location, let text) {
+            let parts = name.split(separator: ".").map(String.init)
+            let outer = kind == "table alias"
+                ? scope.columns.contains { $0.qualifier?.lowercased() == name.lowercased() }
+                : (try? scope.resolve(parts.count > 1 ? parts[0] : nil, parts.last ?? name, location: loc, sql: sql)) != nil
+            if outer {
+                throw QueryError.notSupported(construct: "correlated subquery (it names \(name) of the outer query)", location: location ?? loc, sql: text)
+            }
+            throw QueryError.unknownName(kind: kind, name: name, suggestion: suggestion, location: location, sql: text)
         }
     }
 
