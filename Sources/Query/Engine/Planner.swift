@@ -139,10 +139,10 @@ public final class Planner {
                     let ua = a.columnsUsed, ub = b.columnsUsed
                     if !ua.isEmpty && !ub.isEmpty {
                         if ua.allSatisfy({ $0 < nLeft }) && ub.allSatisfy({ $0 >= nLeft }) {
-                            leftKeys.append(keyExpr(a)); rightKeys.append(keyExpr(b.remap { $0 - nLeft })); continue
+                            leftKeys.append(a); rightKeys.append(b.remap { $0 - nLeft }); continue
                         }
                         if ub.allSatisfy({ $0 < nLeft }) && ua.allSatisfy({ $0 >= nLeft }) {
-                            leftKeys.append(keyExpr(b)); rightKeys.append(keyExpr(a.remap { $0 - nLeft })); continue
+                            leftKeys.append(b); rightKeys.append(a.remap { $0 - nLeft }); continue
                         }
                     }
                 }
@@ -161,7 +161,7 @@ public final class Planner {
         // FULL JOIN), then the other columns; both sides stay reachable by qualified name.
         var exprs: [BoundExpr] = [], columns: [ScopeColumn] = []
         var hidden = Set<Int>()
-        for (k, name) in using.enumerated() {
+        for k in using.indices {
             guard case .column(let li, let lt) = leftKeys[k], case .column(let ri0, let rt) = rightKeys[k] else { continue }
             let ri = ri0 + nLeft
             let type: ColumnType = lt == rt ? lt : .float64
@@ -175,7 +175,6 @@ public final class Planner {
             columns.append(ScopeColumn(qualifier: nil, name: left.scope.columns[li].name, type: type,
                                        aliases: [left.scope.columns[li].qualifier, right.scope.columns[ri0].qualifier].compactMap { $0 }))
             hidden.insert(li); hidden.insert(ri)
-            _ = name
         }
         for (i, c) in scope.columns.enumerated() {
             exprs.append(.column(i, c.type))
@@ -186,11 +185,6 @@ public final class Planner {
         var merged = Scope(columns: columns)
         merged.unreadColumns = scope.unreadColumns
         return Plan(root: ProjectOperator(child: join, exprs: exprs), scope: merged)
-    }
-
-    private func keyExpr(_ e: BoundExpr) -> BoundExpr {
-        // Join keys of INT64 and FLOAT64 meet as FLOAT64.
-        e
     }
 
     func conjuncts(_ e: BoundExpr) -> [BoundExpr] {
