@@ -26,6 +26,10 @@ let package = Package(
                        providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka",
+                       providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
             name: "ColumnStore",
             dependencies: ["CSQLite", "CLZ4", "CZlib"],
@@ -33,11 +37,11 @@ let package = Package(
         ),
         .target(
             name: "Ingest",
-            dependencies: ["ColumnStore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ColumnStore", "CRdKafka", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .target(name: "Query", dependencies: ["ColumnStore"]),
-        .target(name: "Export", dependencies: ["Query"]),
+        .target(name: "Export", dependencies: ["Query", "CCurl"]),
         .executableTarget(
             name: "nq",
             dependencies: [

@@ -2,7 +2,7 @@
 /// Schema migrations are keyed by `PRAGMA user_version`.
 final class Catalog {
     let db: SQLiteDatabase
-    static let schemaVersion = 1
+    static let schemaVersion = 2
 
     init(path: String) throws {
         db = try SQLiteDatabase(path: path)
@@ -11,12 +11,15 @@ final class Catalog {
 
     private func migrate() throws {
         let version = try db.query("PRAGMA user_version").first?.first?.int ?? 0
-        guard version < Catalog.schemaVersion else {
-            if version > Catalog.schemaVersion {
-                throw StoreError.badStore(path: db.path, reason: "catalog version \(version) is newer than this nq (\(Catalog.schemaVersion))")
-            }
-            return
+        if version > Catalog.schemaVersion {
+            throw StoreError.badStore(path: db.path, reason: "catalog version \(version) is newer than this nq (\(Catalog.schemaVersion))")
         }
+        if version < 1 { try migrateToVersion1() }
+        if version < 2 { try migrateToVersion2() }
+    }
+
+    /// Version 1: tables, columns, segments, zone maps, loaded files.
+    private func migrateToVersion1() throws {
         try db.transaction {
             try db.execute("""
                 CREATE TABLE IF NOT EXISTS tables (
@@ -53,9 +56,30 @@ final class Catalog {
                     rows_rejected INTEGER NOT NULL,
                     loaded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
                     PRIMARY KEY (table_name, sha256));
-                PRAGMA user_version = \(Catalog.schemaVersion);
+                PRAGMA user_version = 1;
                 """)
         }
+    }
+
+    /// Version 2: `state`, small named values that commit together with segments (stream offsets and
+    /// open windows, export progress, batch run state).
+    private func migrateToVersion2() throws {
+        try db.transaction {
+            try db.execute("""
+                CREATE TABLE IF NOT EXISTS state (
+                    namespace TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                    PRIMARY KEY (namespace, key));
+                PRAGMA user_version = 2;
+                """)
+        }
+    }
+
+    /// Every (key, value) of `namespace`, by key.
+    func state(namespace: String) throws -> [(key: String, value: String)] {
+        try db.query("SELECT key, value FROM state WHERE namespace = ? ORDER BY key", [.text(namespace)]).map { ($0[0].string, $0[1].string) }
     }
 
     func tableNames() throws -> [String] {

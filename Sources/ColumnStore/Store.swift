@@ -61,6 +61,11 @@ public final class Store {
 
     public func isFileLoaded(table: String, sha256: String) throws -> Bool { try catalog.isFileLoaded(table: table, sha256: sha256) }
 
+    /// The committed state values of `namespace` (see `CatalogTransaction.setState`), by key.
+    public func state(namespace: String) throws -> [String: String] {
+        Dictionary(try catalog.state(namespace: namespace), uniquingKeysWith: { a, _ in a })
+    }
+
     /// Reads every row of a table (for small tables and tests; queries stream blocks instead).
     public func readAll(_ name: String) throws -> [Column] {
         let t = try table(name)
@@ -217,6 +222,29 @@ public final class CatalogTransaction {
     }
 
     public func table(_ name: String) throws -> TableInfo? { try catalog.table(name) }
+
+    /// Sets a state value; it becomes visible with the rest of the transaction (for example the segments
+    /// whose rows it accounts for), so state and data never disagree after a crash.
+    public func setState(namespace: String, key: String, value: String) throws {
+        try db.query("""
+            INSERT INTO state(namespace, key, value) VALUES (?, ?, ?)
+            ON CONFLICT(namespace, key) DO UPDATE SET value = excluded.value,
+                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+            """, [.text(namespace), .text(key), .text(value)])
+    }
+
+    public func removeState(namespace: String, key: String? = nil) throws {
+        if let key {
+            try db.query("DELETE FROM state WHERE namespace = ? AND key = ?", [.text(namespace), .text(key)])
+        } else {
+            try db.query("DELETE FROM state WHERE namespace = ?", [.text(namespace)])
+        }
+    }
+
+    /// The state values of `namespace` as this transaction sees them.
+    public func state(namespace: String) throws -> [String: String] {
+        Dictionary(try catalog.state(namespace: namespace), uniquingKeysWith: { a, _ in a })
+    }
 }
 
 /// The candidate closest to `name` by edit distance, if it is close enough to be a likely typo.
