@@ -15,10 +15,13 @@ public final class Planner {
     }
     private var cteStack: [[String: CTEDefinition]] = []
     private let names: NameCollector
+    /// Physical table names to read in place of logical ones (lower-cased keys); see `QueryEngine.tableRedirects`.
+    let redirects: [String: String]
 
-    init(store: Store, sql: String, statement: Statement) {
+    init(store: Store, sql: String, statement: Statement, redirects: [String: String] = [:]) {
         self.store = store
         self.sql = sql
+        self.redirects = redirects
         var c = NameCollector()
         switch statement {
         case .query(let q), .explain(let q), .createTableAs(_, let q, _, _): c.visit(q)
@@ -97,7 +100,7 @@ public final class Planner {
                 }
             }
             let table: TableInfo
-            do { table = try store.table(short) } catch StoreError.noSuchTable(_, let suggestion) {
+            do { table = try store.table(redirects[short.lowercased()] ?? short) } catch StoreError.noSuchTable(_, let suggestion) {
                 throw QueryError.unknownName(kind: "table", name: name, suggestion: suggestion, location: loc, sql: sql)
             }
             let columns = table.schema.columns.indices.filter { names.usesStar || names.names.contains(table.schema.columns[$0].name.lowercased()) }
