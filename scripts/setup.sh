@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(libsqlite3-dev liblz4-dev zlib1g-dev librdkafka-dev libcurl4-openssl-dev pkg-config)
+debs=(libsqlite3-dev liblz4-dev zlib1g-dev librdkafka-dev libcurl4-openssl-dev pkg-config cron util-linux)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

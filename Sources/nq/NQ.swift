@@ -37,8 +37,8 @@ struct GlobalOptions: ParsableArguments {
         store ?? ProcessInfo.processInfo.environment["NQ_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? "./nq-data"
     }
 
-    /// Moves a `--store X` / `--store=X` that precedes the subcommand name to after it, so the
-    /// subcommand's own `--store` option receives it.
+    /// Moves a `--store X` / `--store=X` that precedes the subcommand name to after it (after the leaf
+    /// name for command groups), so the subcommand's own `--store` option receives it.
     static func hoistStoreOption(_ args: inout [String]) {
         var i = 0, moved: [String] = []
         while i < args.count, args[i].hasPrefix("-") {
@@ -52,7 +52,10 @@ struct GlobalOptions: ParsableArguments {
             }
         }
         guard !moved.isEmpty, i < args.count else { args.insert(contentsOf: moved, at: min(i, args.count)); return }
-        args.insert(contentsOf: moved, at: i + 1)
+        // A command group (`schedule install`): the option belongs after the leaf subcommand's name.
+        let groups = Set(NQ.configuration.subcommands.filter { !$0.configuration.subcommands.isEmpty }.map { $0._commandName })
+        let leaf = groups.contains(args[i]) && i + 1 < args.count && !args[i + 1].hasPrefix("-") ? i + 1 : i
+        args.insert(contentsOf: moved, at: leaf + 1)
     }
 
     func openStore(create: Bool) throws -> Store {

@@ -41,7 +41,8 @@ struct Schedule: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the nq entries of the crontab.")
+        static let configuration = CommandConfiguration(abstract: "Show the nq entries of the crontab (of every store).")
+        @OptionGroup var global: GlobalOptions
         func run() throws {
             let lines = Crontab.nqLines(try Crontab.read())
             if lines.isEmpty { print("no nq schedule entries") }
