@@ -17,8 +17,8 @@ out=Sources/Ingest/BuiltinSchemas.swift
     echo "    \"\"\"#,"
   done
   echo "]"
-} > "$out"
-echo "wrote $out"
+} > "$out.tmp"
+if cmp -s "$out.tmp" "$out"; then rm "$out.tmp"; echo "unchanged $out"; else mv "$out.tmp" "$out"; echo "wrote $out"; fi
 
 # The batch pipeline, compiled into nq the same way (QueryTests checks that the two agree).
 out=Sources/Query/Pipeline/BuiltinPipeline.swift
@@ -33,5 +33,5 @@ out=Sources/Query/Pipeline/BuiltinPipeline.swift
     echo "    \"\"\"#),"
   done
   echo "]"
-} > "$out"
-echo "wrote $out"
+} > "$out.tmp"
+if cmp -s "$out.tmp" "$out"; then rm "$out.tmp"; echo "unchanged $out"; else mv "$out.tmp" "$out"; echo "wrote $out"; fi
