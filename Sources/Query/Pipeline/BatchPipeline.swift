@@ -119,10 +119,12 @@ public final class BatchPipeline {
             for file in files {
                 for (i, statement) in file.statements.enumerated() {
                     let result: QueryResult
+                    let t0 = BatchPipeline.nowMicros()
                     do { result = try engine.execute(statement, sql: file.text) } catch let e as QueryError {
                         throw QueryError.pipeline(file: file.path, statement: i + 1, underlying: e)
                     }
-                    log("  \(file.name): \(result.message ?? "")")
+                    let seconds = Double(BatchPipeline.nowMicros() - t0) / 1e6
+                    log("  \(file.name): \(result.message ?? "") in \(String(format: "%.2f", seconds)) s")
                 }
             }
             let summary = try publish(runID: runID, started: started, runs: runs)
