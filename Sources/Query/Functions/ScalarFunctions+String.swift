@@ -329,7 +329,12 @@ extension ScalarFunctions {
     /// backslash makes the next character literal; case-sensitive. NULL if either side is NULL.
     public static func like(location: SourceLocation?, sql: String) -> ResolvedFunction {
         ResolvedFunction(name: "LIKE", resultType: .bool, argumentTypes: [.string, .string]) { args, rows in
-            let a = column(args, 0), b = column(args, 1)
+            var a = column(args, 0), b = column(args, 1)
+            // An untyped NULL literal (`NULL LIKE 'a%'`) reaches here as an all-NULL INT64 column (the
+            // binder does not cast LIKE operands to `argumentTypes`); it is a STRING NULL, so the
+            // result is NULL rather than a crash in `strings(_:)`.
+            if a.type != .string { a = nulls(.string, rows) }
+            if b.type != .string { b = nulls(.string, rows) }
             let validity = both(a.validity, b.validity)
             var out = [UInt8](repeating: 0, count: rows)
             try withViews(strings(a), strings(b)) { s, patterns in
