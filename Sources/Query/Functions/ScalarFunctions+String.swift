@@ -19,12 +19,13 @@ extension ScalarFunctions {
                     return Column(values: .int64(out), validity: a.validity)
                 }
             },
+            // BigQuery's CONCAT takes "BYTES or data types that can be cast to STRING" (its reference
+            // has CONCAT('Summer', ' ', 1923) = 'Summer 1923'): a non-STRING argument is converted as
+            // CAST(x AS STRING) would convert it. Every nq type casts to STRING.
             "CONCAT": Entry(["CONCAT(STRING, …)"]) { call in
-                guard let types = call.valueTypes, !types.isEmpty, types.allSatisfy({ $0 == nil || $0 == .string }) else {
-                    throw call.mismatch()
-                }
-                return call.resolved(.string, types.map { _ in .string }) { args, rows in
-                    let columns = (0..<args.count).map { column(args, $0) }
+                guard let types = call.valueTypes, !types.isEmpty else { throw call.mismatch() }
+                return call.resolved(.string, types.map { $0 ?? .string }) { args, rows in
+                    let columns = (0..<args.count).map { toStrings(column(args, $0)) }
                     let validity = allValid(columns)
                     let arrays = columns.map(strings)
                     var out = StringWriter(rows: rows, bytes: arrays.reduce(0) { $0 + $1.bytes.count })
