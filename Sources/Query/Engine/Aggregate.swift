@@ -148,8 +148,17 @@ final class HashAggregateOperator: Operator {
             guard b.count > 0 else { continue }
             let keyColumns = try keys.map { try Evaluator.evaluate($0, b) }
             let before = table.count
-            let ids = table.groupIDs(keyColumns, rows: b.count) { row in
-                for k in keyBuilders.indices { keyBuilders[k].append(Evaluator.coerce(keyColumns[k].value(at: row), to: keyBuilders[k].type)) }
+            var newRows: [Int32] = []
+            let ids = table.groupIDs(keyColumns, rows: b.count) { row in newRows.append(Int32(row)) }
+            if !newRows.isEmpty {
+                // The key values of the new groups, a column at a time.
+                for k in keyBuilders.indices {
+                    if keyColumns[k].type == keyBuilders[k].type {
+                        keyBuilders[k].append(contentsOf: newRows.count == b.count ? keyColumns[k] : keyColumns[k].gather(newRows))
+                    } else {
+                        for row in newRows { keyBuilders[k].append(Evaluator.coerce(keyColumns[k].value(at: Int(row)), to: keyBuilders[k].type)) }
+                    }
+                }
             }
             let added = table.count - before
             if added > 0 { for s in states.indices { states[s].addGroups(added) } }

@@ -19,7 +19,7 @@ extension Binder {
             switch op {
             case .not:
                 try expect(b, .bool, "NOT", loc)
-                return .not(b)
+                return .not(try widen(b, .bool))  // NOT NULL: the untyped NULL is a BOOL here
             case .negate:
                 guard b.type == .int64 || b.type == .float64 || b.type == nil else {
                     throw QueryError.type(message: "No matching signature for operator - for argument types: \(b.type!.rawValue)", location: loc, sql: sql)
