@@ -14,6 +14,8 @@ public final class Planner {
         var visible: [[String: CTEDefinition]]
     }
     private var cteStack: [[String: CTEDefinition]] = []
+    /// Values of the statement's named query parameters (`@name`), keyed by lower-cased name.
+    var parameters: [String: Value] = [:]
     private let names: NameCollector
 
     init(store: Store, sql: String, statement: Statement) {
