@@ -12,7 +12,7 @@ struct NQ: ParsableCommand {
         discussion: """
             The store is the directory named by --store, else $NQ_STORE, else ./nq-data.
             """,
-        subcommands: [QueryCommand.self, Ingest.self, Tables.self, Describe.self, Gen.self, Compact.self, Check.self],
+        subcommands: [QueryCommand.self, Ingest.self, Tables.self, Describe.self, Gen.self, Compact.self, Check.self, DashboardCommand.self],
         defaultSubcommand: QueryCommand.self
     )
 
@@ -52,7 +52,13 @@ struct GlobalOptions: ParsableArguments {
             }
         }
         guard !moved.isEmpty, i < args.count else { args.insert(contentsOf: moved, at: min(i, args.count)); return }
-        args.insert(contentsOf: moved, at: i + 1)
+        // A command group (`nq dashboard build`): the option goes after the nested subcommand's name.
+        var at = i + 1
+        if let group = NQ.configuration.subcommands.first(where: { $0._commandName == args[i] }), at < args.count,
+           group.configuration.subcommands.contains(where: { $0._commandName == args[at] }) {
+            at += 1
+        }
+        args.insert(contentsOf: moved, at: at)
     }
 
     func openStore(create: Bool) throws -> Store {
