@@ -52,7 +52,7 @@ struct Chart {
     func formatTick(_ v: Double) -> String {
         switch valueFormat {
         case .number, .minutes: return ValueFormat.short(v)
-        case .percent: return String(format: v * 100 == (v * 100).rounded() ? "%.0f%%" : "%.1f%%", v * 100)
+        case .percent: return String(format: abs(v * 100 - (v * 100).rounded()) < 1e-6 ? "%.0f%%" : "%.1f%%", v * 100)
         }
     }
 

@@ -24,7 +24,7 @@ struct SVGRenderer {
         let legendRows = chart.kind == .heatmap ? 1 : (legendItems.count + perRow - 1) / perRow
         let xAxisHeight = chart.kind == .bars ? 40.0 : 52.0
         let legendTop = top + plotHeight + xAxisHeight
-        let height = legendTop + Double(legendRows) * 18 + 26
+        let height = legendTop + Double(legendRows) * 18 + 38
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" data-chart=\"\(h(chart.id))\" data-series-count=\"\(chart.series.count)\" "
         s += "viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"\(h(chart.title))\" font-family=\"system-ui, sans-serif\" font-size=\"11\">"
         s += "<title>\(h(chart.title))</title><rect width=\"100%\" height=\"100%\" fill=\"#FFFFFF\"/>"
@@ -53,7 +53,15 @@ struct SVGRenderer {
         } else if chart.kind == .heatmap {
             s += heatmapLegend(chart, y: legendTop + 2)
         }
-        s += "<text class=\"freshness\" x=\"\(Int(left))\" y=\"\(f(height - 8))\" fill=\"#555\" font-size=\"10\">\(h(chart.freshness))</text>"
+        // The freshness note, on two lines when long: source and time, then what the data covers.
+        let parts = chart.freshness.components(separatedBy: " · ")
+        let lines = chart.freshness.count > 90 && parts.count > 2
+            ? [parts.dropLast().joined(separator: " · "), parts.last!] : [chart.freshness]
+        s += "<text class=\"freshness\" x=\"\(Int(left))\" y=\"\(f(height - 22))\" fill=\"#555\" font-size=\"10\">"
+        for (i, line) in lines.enumerated() {
+            s += "<tspan x=\"\(Int(left))\" dy=\"\(i == 0 ? 0 : 13)\">\(h(line))</tspan>"
+        }
+        s += "</text>"
         return s + "</svg>"
     }
 
@@ -227,15 +235,16 @@ struct SVGRenderer {
         }
         s += "</g>"
         let showText = cw >= 34 && ch >= 14
+        let scaleTop = heatmapMax(chart)
         for (r, series) in chart.series.enumerated() {
             let yy = top + Double(r) * ch
             s += "<text x=\"\(f(left - 6))\" y=\"\(f(yy + ch / 2 + 4))\" text-anchor=\"end\" fill=\"#1A1A1A\" font-size=\"\(ch < 12 ? 8 : 11)\">\(h(series.name))</text>"
             s += "<g class=\"series\" data-series=\"\(h(series.name))\" data-points=\"\(series.points.count)\">"
             for p in series.points {
                 let xx = left + cw * p.x
-                s += "<rect class=\"pt\" x=\"\(f(xx))\" y=\"\(f(yy))\" width=\"\(f(max(1, cw - 1)))\" height=\"\(f(max(1, ch - 1)))\" fill=\"\(Palette.sequential(p.y))\"><title>cohort \(h(series.name)), month \(h(p.label)): \(h(chart.format(p.y)))</title></rect>"
+                s += "<rect class=\"pt\" x=\"\(f(xx))\" y=\"\(f(yy))\" width=\"\(f(max(1, cw - 1)))\" height=\"\(f(max(1, ch - 1)))\" fill=\"\(Palette.sequential(p.y / scaleTop))\"><title>cohort \(h(series.name)), month \(h(p.label)): \(h(chart.format(p.y)))</title></rect>"
                 if showText {
-                    s += "<text x=\"\(f(xx + cw / 2))\" y=\"\(f(yy + ch / 2 + 4))\" text-anchor=\"middle\" font-size=\"9\" fill=\"\(Palette.onSequential(p.y))\">\(Int((p.y * 100).rounded()))</text>"
+                    s += "<text x=\"\(f(xx + cw / 2))\" y=\"\(f(yy + ch / 2 + 4))\" text-anchor=\"middle\" font-size=\"9\" fill=\"\(Palette.onSequential(p.y / scaleTop))\">\(Int((p.y * 100).rounded()))</text>"
                 }
             }
             s += "</g>"
@@ -243,12 +252,17 @@ struct SVGRenderer {
         return s
     }
 
+    /// The colour scale's top: the largest value drawn (at least 1%), so small rates still show contrast.
+    func heatmapMax(_ chart: Chart) -> Double {
+        max(0.01, chart.series.flatMap(\.points).map(\.y).max() ?? 1)
+    }
+
     func heatmapLegend(_ chart: Chart, y: Double) -> String {
         var s = "<g class=\"legend\"><text x=\"\(f(left))\" y=\"\(f(y + 10))\" fill=\"#1A1A1A\">retention: 0%</text>"
         for i in 0..<10 {
             s += "<rect x=\"\(f(left + 80 + Double(i) * 22))\" y=\"\(f(y))\" width=\"22\" height=\"12\" fill=\"\(Palette.sequential(Double(i) / 9))\"/>"
         }
-        return s + "<text x=\"\(f(left + 80 + 226))\" y=\"\(f(y + 10))\" fill=\"#1A1A1A\">100% of the cohort active</text></g>"
+        return s + "<text x=\"\(f(left + 80 + 226))\" y=\"\(f(y + 10))\" fill=\"#1A1A1A\">\(h(chart.format(heatmapMax(chart)))) of the cohort active (the largest value)</text></g>"
     }
 
     // MARK: helpers

@@ -479,7 +479,7 @@ def test_screenshots_of_both_dashboards(nq, sample_store, tmp_path):
     site = build(nq, sample_store, tmp_path / "site")
     update = os.environ.get("NQ_UPDATE_SCREENSHOTS") == "1"
     out_dir = REPO / "docs" / "img" if update else tmp_path
-    for page, height in (("realtime", 2400), ("historical", 3000)):
+    for page, height in (("realtime", 1700), ("historical", 2320)):
         png = out_dir / f"dashboard-{page}.png"
         browse((site / f"{page}.html").as_uri(), tmp_path, f"--screenshot={png}", f"--window-size=1500,{height}",
                "--hide-scrollbars")
