@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's main command: set up, build (release), generate a data set with `nq gen`, ingest it,
-# and print a few answers. EVENTS (default 1,000,000) and SEED (default 7) size the data set;
+# print a few answers, and build the dashboards (demo/site/index.html). EVENTS (default 1,000,000) and SEED (default 7) size the data set;
 # the store and the data go under ./demo/ (NQ_STORE is set to ./demo/nq-data).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,5 +32,8 @@ echo "== a few answers"
        from watch_history group by action order by events desc"
 echo "== integrity"
 "$NQ" check
+echo "== dashboards"
+"$NQ" dashboard build --out demo/site
 echo
 echo "Store: $NQ_STORE   (try: $NQ --store $NQ_STORE describe movies)"
+echo "Dashboards: open $PWD/demo/site/index.html   (live: $NQ dashboard serve, then http://127.0.0.1:8080/)"
