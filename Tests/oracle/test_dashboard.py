@@ -65,6 +65,9 @@ def dump_dom(url: str, tmp: Path, *extra: str) -> str:
     return dom
 
 
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
 class ChartDOM(HTMLParser):
     """Charts of a rendered page: per `svg[data-chart]`, its series `g[data-series]` with the
     `data-points` they claim and the `.pt` marks actually drawn; and the `data-empty` explanations."""
@@ -100,7 +103,7 @@ class ChartDOM(HTMLParser):
         if tag == "p" and "data-empty" in a:
             self._empty = a["data-empty"]
             self.empty[self._empty] = ""
-        if tag not in ("circle", "rect", "line", "path", "br", "meta", "input") or True:
+        if tag not in VOID_ELEMENTS:  # HTML void elements have no end tag to pop them
             self._stack.append((tag, chart, series))
 
     def handle_startendtag(self, tag, attrs):
@@ -311,10 +314,17 @@ def test_static_filter_pages_show_only_the_chosen_country_and_plan(nq, fixture_s
     dom = ChartDOM(dump_dom(page.as_uri(), tmp_path))
     check_page(dom, expected_historical(nq, fixture_store, country, plan), HISTORICAL)
     assert set(dom.charts["mau-by-plan"]) == {plan} and set(dom.charts["mau-by-country"]) == {country}
-    # The page's filter form jumps to the pre-rendered page of another combination.
-    dom2 = dump_dom(page.as_uri(), tmp_path, "--virtual-time-budget=2000",
-                    "--run-all-compositor-stages-before-draw")
-    assert re.search(r'<option value="Canada" selected', dom2)
+    html = page.read_text()
+    assert re.search(rf'<option value="{country}" selected>', html) and re.search(rf'<option value="{plan}" selected>', html)
+    # The form's script maps every country x plan choice (or "all") to a page the build wrote.
+    pages = json.loads(re.search(r"const pages = (\{.*?\});", html).group(1))
+    countries = {r["c"] for r in q(nq, fixture_store, "select distinct country as c from monthly_engagement union all "
+                                                      "select distinct country from churn_by_segment")}
+    plans = {r["p"] for r in q(nq, fixture_store, "select distinct subscription_plan as p from monthly_engagement union all "
+                                                  "select distinct subscription_plan from churn_by_segment")}
+    assert set(pages) == {f"{c}\x1f{p}" for c in countries | {""} for p in plans | {""}}
+    assert all((site / f).is_file() for f in pages.values())
+    assert pages["\x1f"] == "historical.html" and pages[f"{country}\x1f{plan}"] == page.name
 
 
 def test_the_built_pages_load_nothing_from_elsewhere(nq, fixture_store, tmp_path):
@@ -338,15 +348,24 @@ def test_an_empty_store_shows_an_explanation_for_every_chart(nq, tmp_path):
     assert not (tmp_path / "no-store").exists(), "building the dashboards must not create a store"
 
 
-def test_empty_tables_are_explained_next_to_drawn_charts(nq, tmp_path):
+def test_missing_empty_and_misshapen_tables_are_explained_next_to_drawn_charts(nq, tmp_path):
     store = tmp_path / "store"
-    ingest_fixtures(nq, store, {"monthly_engagement", "rt_engagement"})
-    run_nq(nq, "query", "create table genre_monthly as select * from monthly_engagement where false", store=store)
+    ingest_fixtures(nq, store, {"monthly_engagement"})
+    # genre_monthly with the right columns and no rows; churn_by_segment without churn_rate.
+    run_nq(nq, "query", "create table genre_monthly as select month, country as genre_primary, sessions, total_watch_minutes, "
+                        "completion_rate, skip_rate, active_users as reviews, skip_rate as avg_rating "
+                        "from monthly_engagement where false", store=store)
+    run_nq(nq, "query", "create table churn_by_segment as select country, subscription_plan, active_users as users "
+                        "from monthly_engagement", store=store)
     site = build(nq, store, tmp_path / "site")
     hist = ChartDOM(dump_dom((site / "historical.html").as_uri(), tmp_path))
-    assert "mau-by-plan" in hist.charts and "genre-minutes" in hist.empty
-    assert "cohort_retention" not in hist.empty["retention-cohorts"] or "nq batch" in hist.empty["retention-cohorts"]
-    assert "lacks a column" in hist.empty["genre-minutes"] or "empty" in hist.empty["genre-minutes"]
+    assert hist.figures == HISTORICAL
+    assert set(hist.charts) == {"mau-by-plan", "mau-by-country", "skip-rate", "watch-duration"}
+    assert hist.empty["retention-cohorts"] == "No batch run yet: run nq batch to build it."
+    assert hist.empty["genre-rating"].startswith("genre_monthly is empty.")
+    assert hist.empty["churn-by-segment"].startswith("churn_by_segment lacks a column this chart needs")
+    rt = ChartDOM(dump_dom((site / "realtime.html").as_uri(), tmp_path))
+    assert not rt.charts and all("nq consume" in rt.empty[c] for c in REALTIME)
 
 
 # ---------------------------------------------------------------- tests: serve
