@@ -19,7 +19,7 @@ struct SVGRenderer {
     }
 
     private func renderSized(_ chart: Chart) -> String {
-        let legendItems = chart.kind == .heatmap || chart.kind == .bars ? [] : chart.series.map(\.name)
+        let legendItems = chart.kind == .heatmap ? [] : chart.series.map(\.name)
         let perRow = max(1, Int((width - left - right) / 170))
         let legendRows = chart.kind == .heatmap ? 1 : (legendItems.count + perRow - 1) / perRow
         let xAxisHeight = chart.kind == .bars ? 40.0 : 52.0

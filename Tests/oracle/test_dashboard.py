@@ -78,6 +78,7 @@ class ChartDOM(HTMLParser):
         self.text: dict[str, str] = {}
         self.empty: dict[str, str] = {}
         self.figures: list[str] = []
+        self.parts: dict[str, set[str]] = {}  # classes of the chart's <g> and <text> elements
         self.attrs_of_body: dict[str, str] = {}
         self._stack: list[tuple[str, str | None, str | None]] = []  # (tag, chart, series)
         self._empty: str | None = None
@@ -95,6 +96,9 @@ class ChartDOM(HTMLParser):
             chart = a["data-chart"]
             self.charts[chart] = {}
             self.text[chart] = ""
+        if chart and tag in ("g", "text"):
+            for c in (a.get("class") or "").split():
+                self.parts.setdefault(chart, set()).add(c)
         if tag == "g" and "data-series" in a and chart:
             series = a["data-series"]
             self.charts[chart][series] = {"claimed": int(a["data-points"]), "drawn": 0}
@@ -209,6 +213,8 @@ def check_page(dom: ChartDOM, expected: dict[str, dict[str, int]], order: list[s
         assert dom.series_points(chart) == want, f"{chart}: series/points differ"
         text = dom.text[chart]
         assert "Source:" in text, f"{chart}: no freshness note"
+        missing = {"chart-title", "axis-label", "legend", "freshness"} - dom.parts.get(chart, set())
+        assert not missing, f"{chart}: lacks {missing}"
 
 
 # ---------------------------------------------------------------- stores
