@@ -15,12 +15,12 @@ import csv
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
@@ -383,11 +383,16 @@ class Server:
         deadline = time.monotonic() + 30
         line = ""
         while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
             line = self.proc.stdout.readline()
             if line.startswith("serving "):
                 break
             if self.proc.poll() is not None:
                 raise AssertionError(f"nq dashboard serve exited {self.proc.returncode}: {self.proc.stderr.read()}")
+        if not line.startswith("serving "):
+            self.proc.kill()
         m = re.match(r"serving (http://127\.0\.0\.1:(\d+)/)", line)
         assert m, f"no 'serving http://127.0.0.1:PORT/' line: {line!r}"
         self.base = m.group(1)
