@@ -98,14 +98,14 @@ public struct DashboardAPI {
                 if let to { clauses.append("\(column) < @to_next_day"); params["to_next_day"] = .timestamp(Int64(to + 1) * CivilTime.microsPerDay) }
             }
         }
-        params["limit"] = .int64(Int64(limit))
+        params["limit"] = .int64(Int64(limit) + 1)  // one more than returned: tells whether rows were cut
         let present = Set(info.schema.columns.map { $0.name.lowercased() })
         let order = table.orderBy.filter { present.contains($0) }
         let sql = "select * from \(table.name)" + (clauses.isEmpty ? "" : " where " + clauses.joined(separator: " and "))
             + (order.isEmpty ? "" : " order by " + order.map { "`\($0)`" }.joined(separator: ", ")) + " limit @limit"
         do {
             let r = try snap.query(sql, table: table.name, parameters: params)
-            return Response(status: 200, body: Self.encode(table: table.name, result: r, snap: snap, filters: values))
+            return Response(status: 200, body: Self.encode(table: table.name, result: r, limit: limit, snap: snap, filters: values))
         } catch {
             return Self.error(500, "\(error)")
         }
@@ -122,16 +122,18 @@ public struct DashboardAPI {
         return CivilTime.days(year: y, month: m, day: d)
     }
 
-    static func encode(table: String, result r: QueryResult, snap: DashboardSource.Snapshot, filters: [String: String]) -> String {
+    /// The JSON answer: at most `limit` rows; `truncated` says whether the query had more.
+    static func encode(table: String, result r: QueryResult, limit: Int, snap: DashboardSource.Snapshot, filters: [String: String]) -> String {
+        let count = min(r.rowCount, limit)
         var s = "{\"table\":\(ValueFormat.jsonString(table)),\"filters\":{"
         s += filters.keys.sorted().map { "\(ValueFormat.jsonString($0)):\(ValueFormat.jsonString(filters[$0]!))" }.joined(separator: ",")
         s += "},\"columns\":["
         s += zip(r.columnNames, r.types).map { "{\"name\":\(ValueFormat.jsonString($0)),\"type\":\"\($1.rawValue)\"}" }.joined(separator: ",")
-        s += "],\"row_count\":\(r.rowCount),\"rows\":["
+        s += "],\"row_count\":\(count),\"limit\":\(limit),\"truncated\":\(r.rowCount > limit),\"rows\":["
         var rows: [String] = []
-        rows.reserveCapacity(r.rowCount)
+        rows.reserveCapacity(count)
         let names = r.columnNames.map(ValueFormat.jsonString)
-        for row in 0..<r.rowCount {
+        for row in 0..<count {
             rows.append("{" + names.enumerated().map { "\($1):\(ValueFormat.json(r.value(row: row, column: $0)))" }.joined(separator: ",") + "}")
         }
         s += rows.joined(separator: ",") + "],\"freshness\":{"

@@ -31,6 +31,17 @@ import Testing
         #expect(freshness["last_run"] as? String == ValueFormat.text(lastRun.value(row: 0, column: 0)))
     }
 
+    @Test func aLimitCutsTheRowsAndSaysSo() throws {
+        let fx = try FixtureStore.make(tables: ["rt_event_types"]); defer { fx.remove() }
+        let api = DashboardAPI(source: DashboardSource(storePath: fx.path))
+        let total = try fx.int("select count(*) from rt_event_types")
+        let cut = try json(api.rows(table: "rt_event_types", query: [("limit", "5")]))
+        #expect(cut["row_count"] as? Int == 5 && (cut["rows"] as? [Any])?.count == 5)
+        #expect(cut["truncated"] as? Bool == true)
+        let all = try json(api.rows(table: "rt_event_types", query: [("limit", String(total))]))
+        #expect(all["row_count"] as? Int == total && all["truncated"] as? Bool == false)
+    }
+
     @Test func timestampTablesIncludeTheWholeToDay() throws {
         let fx = try FixtureStore.make(tables: ["rt_engagement"]); defer { fx.remove() }
         let api = DashboardAPI(source: DashboardSource(storePath: fx.path))

@@ -423,6 +423,10 @@ def test_serve_listens_on_loopback_by_default(nq, fixture_store):
     s = Server(nq, fixture_store)
     try:
         assert s.base.startswith("http://127.0.0.1:")
+        status, ctype, body = s.get("/")
+        assert status == 200 and ctype.startswith("text/html")
+        assert 'href="realtime.html"' in body and 'href="historical.html"' in body
+        assert s.get("/no-such-page")[0] == 404
     finally:
         s.stop()
     assert s.proc.returncode == 0, "SIGINT stops the server cleanly"
