@@ -49,7 +49,7 @@ struct HTMLPage {
         for (page, label) in [("index", "Dashboards"), ("realtime", "Real-time engagement"), ("historical", "Historical trends")] {
             s += "<a href=\"\(page).html\"\(page == id ? " aria-current=\"page\"" : "")>\(label)</a>"
         }
-        s += "</nav><h1>\(ValueFormat.html(title))</h1><p class=\"freshness\" id=\"page-freshness\">\(ValueFormat.html(freshness))</p></header>\n"
+        s += "</nav><h1>\(ValueFormat.html(title))</h1><p class=\"freshness\" id=\"page-freshness\">\(Self.codeSpans(freshness))</p></header>\n"
         s += body
         if autoRefresh, case .server(let seconds) = mode {
             s += """
