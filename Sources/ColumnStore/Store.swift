@@ -184,6 +184,17 @@ public final class CatalogTransaction {
         try db.query("DELETE FROM loaded_files WHERE table_name = ?", [.text(name)])
     }
 
+    /// Renames table `from` to `to` with its columns, segments and loaded-file records. `to` must not exist.
+    public func renameTable(_ from: String, to: String) throws {
+        guard try catalog.table(from) != nil else { throw StoreError.noSuchTable(from, suggestion: nil) }
+        guard try catalog.table(to) == nil else { throw StoreError.tableExists(to) }
+        try db.query("INSERT INTO tables(name, schema_source, created_at) SELECT ?, schema_source, created_at FROM tables WHERE name = ?", [.text(to), .text(from)])
+        try db.query("UPDATE columns SET table_name = ? WHERE table_name = ?", [.text(to), .text(from)])
+        try db.query("UPDATE segments SET table_name = ? WHERE table_name = ?", [.text(to), .text(from)])
+        try db.query("UPDATE loaded_files SET table_name = ? WHERE table_name = ?", [.text(to), .text(from)])
+        try db.query("DELETE FROM tables WHERE name = ?", [.text(from)])
+    }
+
     /// Removes every segment of a table, keeping the table.
     public func truncate(_ name: String) throws {
         removedFiles += try db.query("SELECT file FROM segments WHERE table_name = ?", [.text(name)]).map { $0[0].string }

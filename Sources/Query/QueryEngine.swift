@@ -16,10 +16,18 @@ public struct QueryResult {
 /// Runs GoogleSQL statements against a store.
 public final class QueryEngine {
     let store: Store
+    /// Logical → physical table names: statements read, create and drop the physical table wherever
+    /// they name the logical one (keys lower-case). `nq batch` stages its results this way.
+    public var tableRedirects: [String: String] = [:]
 
     public init(store: Store) {
         self.store = store
     }
+
+    /// Parses `sql` without running it (for checking a whole pipeline before any statement runs).
+    public static func parse(_ sql: String) throws -> [Statement] { try SQLParser.parse(sql) }
+
+    private func physical(_ name: String) -> String { tableRedirects[name.lowercased()] ?? name }
 
     /// Parses and runs every statement of `sql`, in order.
     /// - Throws: `QueryError` with the location and a caret for syntax errors, unknown names with the
@@ -33,6 +41,9 @@ public final class QueryEngine {
         return try statements.map { try run($0, sql: sql) }
     }
 
+    /// Runs one parsed statement; `sql` is its source text (for error carets).
+    public func execute(_ statement: Statement, sql: String) throws -> QueryResult { try run(statement, sql: sql) }
+
     func run(_ statement: Statement, sql: String, parameters: [String: Value] = [:]) throws -> QueryResult {
         do {
             return try runUnmapped(statement, sql: sql, parameters: parameters)
@@ -42,7 +53,7 @@ public final class QueryEngine {
     }
 
     private func runUnmapped(_ statement: Statement, sql: String, parameters: [String: Value]) throws -> QueryResult {
-        let planner = Planner(store: store, sql: sql, statement: statement)
+        let planner = Planner(store: store, sql: sql, statement: statement, redirects: tableRedirects)
         planner.parameters = parameters
         switch statement {
         case .query(let q):
@@ -54,13 +65,14 @@ public final class QueryEngine {
             let lines = plan.root.explain(0)
             let column = Column(values: .string(StringArray(lines)))
             return QueryResult(columnNames: ["plan"], types: [.string], columns: [column], rowCount: lines.count)
-        case .createTableAs(let name, let q, let orReplace, let ifNotExists):
+        case .createTableAs(let logicalName, let q, let orReplace, let ifNotExists):
+            guard !logicalName.hasPrefix("_") else {
+                throw QueryError.type(message: "table names starting with _ are reserved for nq's system tables", location: nil, sql: sql)
+            }
+            let name = physical(logicalName)
             if try store.tableIfExists(name) != nil {
                 if ifNotExists { return QueryResult(columnNames: [], types: [], columns: [], rowCount: 0, message: "table \(name) already exists; nothing done") }
                 if !orReplace { throw QueryError.store(.tableExists(name)) }
-            }
-            guard !name.hasPrefix("_") else {
-                throw QueryError.type(message: "table names starting with _ are reserved for nq's system tables", location: nil, sql: sql)
             }
             let plan = try planner.planQuery(q)
             var seen = Set<String>()
@@ -89,14 +101,15 @@ public final class QueryEngine {
                     try tx.addSegments(segments, to: name)
                 }
             }
-            return QueryResult(columnNames: [], types: [], columns: [], rowCount: 0, message: "created table \(name) (\(batch.count) rows)")
-        case .dropTable(let name, let ifExists):
+            return QueryResult(columnNames: [], types: [], columns: [], rowCount: 0, message: "created table \(logicalName) (\(batch.count) rows)")
+        case .dropTable(let logicalName, let ifExists):
+            let name = physical(logicalName)
             guard try store.tableIfExists(name) != nil else {
                 if ifExists { return QueryResult(columnNames: [], types: [], columns: [], rowCount: 0, message: "table \(name) does not exist; nothing done") }
                 throw QueryError.unknownName(kind: "table", name: name, suggestion: closestName(to: name, in: try store.tableNames()), location: nil, sql: sql)
             }
             try store.write { writer in try writer.commit { tx in try tx.dropTable(name) } }
-            return QueryResult(columnNames: [], types: [], columns: [], rowCount: 0, message: "dropped table \(name)")
+            return QueryResult(columnNames: [], types: [], columns: [], rowCount: 0, message: "dropped table \(logicalName)")
         }
     }
 }

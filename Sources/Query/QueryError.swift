@@ -14,6 +14,11 @@ public enum QueryError: Error, CustomStringConvertible, Sendable {
     /// A runtime error (division by zero, bad cast, overflow), as BigQuery raises them.
     case runtime(message: String)
     case store(StoreError)
+    /// A statement of a pipeline file failed (the underlying error says how); statement 0 = the file
+    /// did not parse.
+    indirect case pipeline(file: String, statement: Int, underlying: QueryError)
+    /// A pipeline that cannot run at all (no files, a statement kind it does not allow, a busy lock).
+    case pipelineSetup(String)
 
     public var description: String {
         switch self {
@@ -30,6 +35,10 @@ public enum QueryError: Error, CustomStringConvertible, Sendable {
             return "query failed: \(message)"
         case let .store(e):
             return e.description
+        case let .pipeline(file, statement, underlying):
+            return statement > 0 ? "\(file), statement \(statement): \(underlying)" : "\(file): \(underlying)"
+        case let .pipelineSetup(message):
+            return message
         }
     }
 

@@ -12,7 +12,7 @@ struct NQ: ParsableCommand {
         discussion: """
             The store is the directory named by --store, else $NQ_STORE, else ./nq-data.
             """,
-        subcommands: [QueryCommand.self, Ingest.self, Tables.self, Describe.self, Gen.self, Compact.self, Check.self, DashboardCommand.self],
+        subcommands: [QueryCommand.self, Ingest.self, Tables.self, Describe.self, Gen.self, Compact.self, Check.self, Batch.self, Schedule.self, DashboardCommand.self],
         defaultSubcommand: QueryCommand.self
     )
 
@@ -37,8 +37,8 @@ struct GlobalOptions: ParsableArguments {
         store ?? ProcessInfo.processInfo.environment["NQ_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? "./nq-data"
     }
 
-    /// Moves a `--store X` / `--store=X` that precedes the subcommand name to after it, so the
-    /// subcommand's own `--store` option receives it.
+    /// Moves a `--store X` / `--store=X` that precedes the subcommand name to after it (after the leaf
+    /// name for command groups), so the subcommand's own `--store` option receives it.
     static func hoistStoreOption(_ args: inout [String]) {
         var i = 0, moved: [String] = []
         while i < args.count, args[i].hasPrefix("-") {
@@ -52,13 +52,10 @@ struct GlobalOptions: ParsableArguments {
             }
         }
         guard !moved.isEmpty, i < args.count else { args.insert(contentsOf: moved, at: min(i, args.count)); return }
-        // A command group (`nq dashboard build`): the option goes after the nested subcommand's name.
-        var at = i + 1
-        if let group = NQ.configuration.subcommands.first(where: { $0._commandName == args[i] }), at < args.count,
-           group.configuration.subcommands.contains(where: { $0._commandName == args[at] }) {
-            at += 1
-        }
-        args.insert(contentsOf: moved, at: at)
+        // A command group (`schedule install`): the option belongs after the leaf subcommand's name.
+        let groups = Set(NQ.configuration.subcommands.filter { !$0.configuration.subcommands.isEmpty }.map { $0._commandName })
+        let leaf = groups.contains(args[i]) && i + 1 < args.count && !args[i + 1].hasPrefix("-") ? i + 1 : i
+        args.insert(contentsOf: moved, at: leaf + 1)
     }
 
     func openStore(create: Bool) throws -> Store {

@@ -63,3 +63,41 @@ import Testing
         }
     }
 }
+
+@Suite struct RenameTableTests {
+    @Test func renamingATableMovesItsRowsAndKeepsItsFiles() throws {
+        try withTemporaryDirectory { dir in
+            let store = try Store(path: dir + "/store")
+            try store.write { w in
+                let s = try w.writeSegment(schema: watchSchema, columns: watchColumns(count: 4))
+                try w.commit { tx in
+                    try tx.createTable(watchSchema, source: "query")
+                    try tx.addSegments([s], to: "watch_history")
+                }
+            }
+            let files = try segmentFiles(store)
+            try store.write { w in try w.commit { tx in try tx.renameTable("watch_history", to: "renamed") } }
+            #expect(try store.tableNames() == ["renamed"])
+            let t = try store.table("renamed")
+            #expect(t.rows == 4 && t.schema.columns == watchSchema.columns && t.source == "query")
+            #expect(try segmentFiles(store) == files, "no file is rewritten or deleted")
+            #expect(try store.readAll("renamed")[0].value(at: 3) == .int64(3))
+        }
+    }
+
+    @Test func renamingOntoAnExistingTableFailsAndChangesNothing() throws {
+        try withTemporaryDirectory { dir in
+            let store = try Store(path: dir + "/store")
+            try store.write { w in
+                try w.commit { tx in
+                    try tx.createTable(watchSchema, source: "query")
+                    try tx.createTable(TableSchema(name: "other", columns: watchSchema.columns), source: "query")
+                }
+            }
+            #expect(throws: StoreError.self) {
+                try store.write { w in try w.commit { tx in try tx.renameTable("watch_history", to: "other") } }
+            }
+            #expect(try store.tableNames() == ["other", "watch_history"])
+        }
+    }
+}

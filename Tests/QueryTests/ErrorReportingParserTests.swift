@@ -73,8 +73,6 @@ import Testing
         ("SELECT EXTRACT(WEEK(SUNDAY) FROM d)", "date part WEEK(SUNDAY)"),
         ("SELECT EXTRACT(TIME FROM ts)", "EXTRACT(TIME FROM ...)"),
         ("SELECT EXTRACT(HOUR FROM ts AT TIME ZONE 'UTC')", "AT TIME ZONE"),
-        ("SELECT a IS DISTINCT FROM b", "IS DISTINCT FROM"),
-        ("SELECT a IS NOT DISTINCT FROM b", "IS NOT DISTINCT FROM"),
         ("SELECT a LIKE ANY ('x%', 'y%')", "LIKE ANY"),
         ("SELECT a = ANY (SELECT 1)", "ANY subquery comparison"),
         ("SELECT ARRAY_AGG(x ORDER BY y) FROM t", "ORDER BY inside ARRAY_AGG(...)"),

@@ -14,6 +14,7 @@ import Testing
 ///   `NULL`, the empty string as `(empty)`. `rowsort` compares the rows sorted (for queries whose
 ///   order SQL does not fix).
 /// - `restart` reopens the store from disk.
+/// - `batch` runs the batch pipeline compiled into nq (pipelines/batch) over the store.
 /// - Lines starting with `#` are comments.
 @Suite struct GoldenSQLTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("golden")
@@ -40,7 +41,12 @@ import Testing
             let lineNumber = i + 1
             if line.isEmpty || line.hasPrefix("#") { i += 1; continue }
             let where_ = Comment(rawValue: "\(name):\(lineNumber)")
-            if line == "restart" {
+            if line == "batch" {
+                do { _ = try BatchPipeline(builtinFor: store).run() } catch {
+                    Issue.record("\(where_): nq batch failed: \(error)")
+                }
+                i += 1
+            } else if line == "restart" {
                 store = try Store(path: storePath, create: false)
                 i += 1
             } else if line.hasPrefix("load ") {

@@ -1,7 +1,8 @@
 """`nq dashboard build` and `nq dashboard serve`, rendered in headless Chromium and checked on the DOM.
 
-Three stores: the fixture tables of Tests/DashboardTests/fixtures (ingested with `nq ingest`), tables
-derived from the real sample by Tests/oracle/dashboard_sample.sql, and an empty store. For every
+Four stores: the fixture tables of Tests/DashboardTests/fixtures (ingested with `nq ingest`), tables
+derived from the real sample by Tests/oracle/dashboard_sample.sql, `nq gen` data through the real
+`nq batch`, and an empty store. For every
 chart the expected series and their point counts are computed here with `nq query` from the tables
 (the charts' definitions stated as SQL), never taken from the renderer. Chromium is Debian's
 `chromium`, run headless with no network use; pages are read as the DOM it dumps after running them.
@@ -135,6 +136,11 @@ class ChartDOM(HTMLParser):
         return {name: s["claimed"] for name, s in got.items()}
 
 
+def slug(value: str) -> str:
+    """The static build's file-name form of a filter value (documented in docs/decisions.md)."""
+    return "".join(chr(b) if chr(b).isascii() and chr(b).isalnum() else f"_{b:02x}" for b in value.encode())
+
+
 def q(nq: Path, store: Path, sql: str) -> list[dict]:
     out = run_nq(nq, "query", sql, "--format", "json", store=store).stdout
     return json.loads(out) if out.strip() else []
@@ -259,6 +265,15 @@ def sample_store(nq: Path, sample_dir: Path, tmp_path_factory) -> Path:
     return store
 
 
+@pytest.fixture(scope="module")
+def batch_store(nq: Path, gen_dir: Path, tmp_path_factory) -> Path:
+    """`nq gen` data through the real batch pipeline (`nq batch`)."""
+    store = tmp_path_factory.mktemp("dash-batch") / "store"
+    run_nq(nq, "ingest", str(gen_dir), store=store)
+    run_nq(nq, "batch", "--quiet", store=store, timeout=900)
+    return store
+
+
 # ---------------------------------------------------------------- tests: fixture types
 
 AGREED_TYPES = {
@@ -311,6 +326,19 @@ def test_static_dashboards_draw_every_series_and_point_the_tables_hold(nq, which
     check_page(rt, expected_realtime(nq, store), REALTIME)
     index = dump_dom((site / "index.html").as_uri(), tmp_path)
     assert 'href="realtime.html"' in index and 'href="historical.html"' in index
+
+
+def test_the_historical_dashboard_draws_the_tables_of_nq_batch(nq, batch_store, tmp_path):
+    site = build(nq, batch_store, tmp_path / "site")
+    dom = ChartDOM(dump_dom((site / "historical.html").as_uri(), tmp_path))
+    check_page(dom, expected_historical(nq, batch_store), HISTORICAL)
+    assert not dom.empty, f"charts left empty by the batch tables: {dom.empty}"
+    last_run = q(nq, batch_store, "select cast(max(ended_at) as string) as t from _runs where status = 'succeeded'")[0]["t"]
+    assert last_run[:19] in dom.text["mau-by-plan"]
+    country = q(nq, batch_store, "select min(country) as c from monthly_engagement")[0]["c"]
+    plan = q(nq, batch_store, "select max(subscription_plan) as p from monthly_engagement")[0]["p"]
+    page = site / f"historical--country-{slug(country)}--plan-{slug(plan)}.html"
+    check_page(ChartDOM(dump_dom(page.as_uri(), tmp_path)), expected_historical(nq, batch_store, country, plan), HISTORICAL)
 
 
 def test_static_filter_pages_show_only_the_chosen_country_and_plan(nq, fixture_store, tmp_path):

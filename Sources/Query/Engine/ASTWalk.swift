@@ -3,6 +3,8 @@
 struct NameCollector {
     var names: Set<String> = []
     var usesStar = false
+    /// How often each table or CTE name (lower-cased, unqualified) appears in a FROM clause.
+    var tableReferences: [String: Int] = [:]
 
     mutating func visit(_ q: Query) {
         for c in q.with { visit(c.query) }
@@ -31,7 +33,9 @@ struct NameCollector {
 
     mutating func visit(_ f: FromItem) {
         switch f {
-        case .table: break
+        case .table(let name, _, _):
+            let short = String(name.split(separator: ".").last ?? Substring(name)).lowercased()
+            tableReferences[short, default: 0] += 1
         case .subquery(let q, _, _): visit(q)
         case .join(let l, let r, _, let on, let using, _):
             visit(l); visit(r)

@@ -24,8 +24,7 @@ struct AggregateState {
     var intSums: [Int64] = []
     var doubleSums: [Double] = []
     var values: [Value] = []
-    var distinct: [Set<[UInt8]>] = []
-    var scratch: [UInt8] = []
+    var distinct = DistinctCounter()
 
     init(spec: AggregateSpec) { self.spec = spec }
 
@@ -36,7 +35,7 @@ struct AggregateState {
             intSums += repeatElement(0, count: n)
             doubleSums += repeatElement(0, count: n)
         case .min, .max, .anyValue: values += repeatElement(.null, count: n)
-        case .countDistinct, .approxCountDistinct: distinct += repeatElement([], count: n)
+        case .countDistinct, .approxCountDistinct: distinct.addGroups(n)
         default: break
         }
     }
@@ -95,11 +94,7 @@ struct AggregateState {
                 counts[Int(g)] = 1
             }
         case .countDistinct, .approxCountDistinct:
-            let c = argument!
-            for (i, g) in groups.enumerated() where c.valid(i) {
-                KeyEncoder.encode([c], row: i, into: &scratch)
-                distinct[Int(g)].insert(scratch)
-            }
+            distinct.add(groups: groups, values: argument!)
         }
     }
 
@@ -108,7 +103,7 @@ struct AggregateState {
         for g in 0..<n {
             switch spec.kind {
             case .countStar, .count, .countIf: b.appendInt64(counts[g])
-            case .countDistinct, .approxCountDistinct: b.appendInt64(Int64(distinct[g].count))
+            case .countDistinct, .approxCountDistinct: b.appendInt64(distinct.counts[g])
             case .sum:
                 if counts[g] == 0 { b.appendNull() }
                 else if spec.resultType == .int64 { b.appendInt64(intSums[g]) }

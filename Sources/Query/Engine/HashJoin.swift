@@ -16,7 +16,11 @@ final class HashJoinOperator: Operator {
 
     private var built = false
     private var rightBatch = Batch(columns: [], count: 0)
-    private var table: [[UInt8]: [Int32]] = [:]
+    /// Distinct build keys → ids; the build rows of key id k are rowsByKey[keyStart[k] ..< keyStart[k + 1]],
+    /// in row order.
+    private var table = ByteKeyTable()
+    private var keyStart: [Int] = []
+    private var rowsByKey: [Int32] = []
     private var rightMatched: [Bool] = []
     private var emittedUnmatchedRight = false
 
@@ -36,10 +40,22 @@ final class HashJoinOperator: Operator {
         rightMatched = [Bool](repeating: false, count: rightBatch.count)
         guard !rightKeys.isEmpty else { return }
         let keys = try rightKeys.map { try Evaluator.evaluate($0, rightBatch) }
-        var scratch: [UInt8] = []
-        for i in 0..<rightBatch.count where keys.allSatisfy({ $0.valid(i) }) {
-            KeyEncoder.encode(keys, row: i, into: &scratch)
-            table[scratch, default: []].append(Int32(i))
+        let encoded = KeyEncoder.encode(keys, rows: rightBatch.count)
+        var ids = [Int32](repeating: -1, count: rightBatch.count)
+        encoded.bytes.withUnsafeBytes { buf in
+            // NULL keys never match; neither does NaN (NaN = NaN is FALSE).
+            for i in 0..<rightBatch.count where !encoded.hasNull[i] && !encoded.hasNaN[i] {
+                ids[i] = table.findOrInsert(UnsafeRawBufferPointer(rebasing: buf[encoded.offsets[i]..<encoded.offsets[i + 1]])).id
+            }
+        }
+        keyStart = [Int](repeating: 0, count: table.count + 1)
+        for id in ids where id >= 0 { keyStart[Int(id) + 1] += 1 }
+        for k in 0..<table.count { keyStart[k + 1] += keyStart[k] }
+        var fill = keyStart
+        rowsByKey = [Int32](repeating: 0, count: keyStart[table.count])
+        for (i, id) in ids.enumerated() where id >= 0 {
+            rowsByKey[fill[Int(id)]] = Int32(i)
+            fill[Int(id)] += 1
         }
     }
 
@@ -52,11 +68,11 @@ final class HashJoinOperator: Operator {
                 for i in 0..<l.count { for j in 0..<rightBatch.count { li.append(Int32(i)); ri.append(Int32(j)) } }
             } else {
                 let keys = try leftKeys.map { try Evaluator.evaluate($0, l) }
-                var scratch: [UInt8] = []
-                for i in 0..<l.count where keys.allSatisfy({ $0.valid(i) }) {
-                    KeyEncoder.encode(keys, row: i, into: &scratch)
-                    if let matches = table[scratch] {
-                        for j in matches { li.append(Int32(i)); ri.append(j) }
+                let encoded = KeyEncoder.encode(keys, rows: l.count)
+                encoded.bytes.withUnsafeBytes { buf in
+                    for i in 0..<l.count where !encoded.hasNull[i] && !encoded.hasNaN[i] {
+                        guard let id = table.find(UnsafeRawBufferPointer(rebasing: buf[encoded.offsets[i]..<encoded.offsets[i + 1]])) else { continue }
+                        for r in keyStart[Int(id)]..<keyStart[Int(id) + 1] { li.append(Int32(i)); ri.append(rowsByKey[r]) }
                     }
                 }
             }

@@ -10,17 +10,27 @@ public final class Planner {
     let sql: String
     /// A WITH entry and the CTEs visible where it was defined (earlier entries, enclosing queries).
     struct CTEDefinition {
+        var id: Int
         var query: Query
         var visible: [[String: CTEDefinition]]
     }
     private var cteStack: [[String: CTEDefinition]] = []
     /// Values of the statement's named query parameters (`@name`), keyed by lower-cased name.
     var parameters: [String: Value] = [:]
+    private var nextCTEID = 0
+    /// CTEs named more than once in the statement are computed once, on first use, and their batches
+    /// replayed for every reference (as DuckDB and BigQuery do); not under EXPLAIN, which runs nothing.
+    private var materializedCTEs: [Int: (scope: Scope, batches: [Batch])] = [:]
+    private let materializeCTEs: Bool
     private let names: NameCollector
+    /// Physical table names to read in place of logical ones (lower-cased keys); see `QueryEngine.tableRedirects`.
+    let redirects: [String: String]
 
-    init(store: Store, sql: String, statement: Statement) {
+    init(store: Store, sql: String, statement: Statement, redirects: [String: String] = [:]) {
         self.store = store
         self.sql = sql
+        self.redirects = redirects
+        if case .explain = statement { materializeCTEs = false } else { materializeCTEs = true }
         var c = NameCollector()
         switch statement {
         case .query(let q), .explain(let q), .createTableAs(_, let q, _, _): c.visit(q)
@@ -40,7 +50,8 @@ public final class Planner {
     func planQuery(_ q: Query) throws -> Plan {
         var frame: [String: CTEDefinition] = [:]
         for cte in q.with {
-            frame[cte.name.lowercased()] = CTEDefinition(query: cte.query, visible: cteStack + [frame])
+            nextCTEID += 1
+            frame[cte.name.lowercased()] = CTEDefinition(id: nextCTEID, query: cte.query, visible: cteStack + [frame])
         }
         cteStack.append(frame)
         defer { cteStack.removeLast() }
@@ -91,15 +102,28 @@ public final class Planner {
             let qualifier = alias ?? short
             for frame in cteStack.reversed() {
                 if let def = frame[short.lowercased()] {
+                    let requalify = { (sc: Scope) in Scope(columns: sc.columns.map { ScopeColumn(qualifier: qualifier, name: $0.name, type: $0.type) }) }
+                    if let m = materializedCTEs[def.id] {
+                        return Plan(root: BatchSource(types: m.scope.types, batches: m.batches, label: "Materialized CTE \(short)"), scope: requalify(m.scope))
+                    }
                     let saved = cteStack
                     cteStack = def.visible
                     defer { cteStack = saved }
                     let p = try planQuery(def.query)
-                    return Plan(root: p.root, scope: Scope(columns: p.scope.columns.map { ScopeColumn(qualifier: qualifier, name: $0.name, type: $0.type) }))
+                    guard materializeCTEs, (names.tableReferences[short.lowercased()] ?? 0) > 1 else {
+                        return Plan(root: p.root, scope: requalify(p.scope))
+                    }
+                    var batches: [Batch] = []
+                    while let b = try p.root.next() {
+                        if b.count > 0 { batches.append(b) }
+                    }
+                    materializedCTEs[def.id] = (p.scope, batches)
+                    let m = materializedCTEs[def.id]!
+                    return Plan(root: BatchSource(types: m.scope.types, batches: m.batches, label: "Materialized CTE \(short)"), scope: requalify(m.scope))
                 }
             }
             let table: TableInfo
-            do { table = try store.table(short) } catch StoreError.noSuchTable(_, let suggestion) {
+            do { table = try store.table(redirects[short.lowercased()] ?? short) } catch StoreError.noSuchTable(_, let suggestion) {
                 throw QueryError.unknownName(kind: "table", name: name, suggestion: suggestion, location: loc, sql: sql)
             }
             let columns = table.schema.columns.indices.filter { names.usesStar || names.names.contains(table.schema.columns[$0].name.lowercased()) }

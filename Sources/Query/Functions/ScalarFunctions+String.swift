@@ -19,12 +19,13 @@ extension ScalarFunctions {
                     return Column(values: .int64(out), validity: a.validity)
                 }
             },
+            // BigQuery's CONCAT takes "BYTES or data types that can be cast to STRING" (its reference
+            // has CONCAT('Summer', ' ', 1923) = 'Summer 1923'): a non-STRING argument is converted as
+            // CAST(x AS STRING) would convert it. Every nq type casts to STRING.
             "CONCAT": Entry(["CONCAT(STRING, …)"]) { call in
-                guard let types = call.valueTypes, !types.isEmpty, types.allSatisfy({ $0 == nil || $0 == .string }) else {
-                    throw call.mismatch()
-                }
-                return call.resolved(.string, types.map { _ in .string }) { args, rows in
-                    let columns = (0..<args.count).map { column(args, $0) }
+                guard let types = call.valueTypes, !types.isEmpty else { throw call.mismatch() }
+                return call.resolved(.string, types.map { $0 ?? .string }) { args, rows in
+                    let columns = (0..<args.count).map { toStrings(column(args, $0)) }
                     let validity = allValid(columns)
                     let arrays = columns.map(strings)
                     var out = StringWriter(rows: rows, bytes: arrays.reduce(0) { $0 + $1.bytes.count })
@@ -329,7 +330,12 @@ extension ScalarFunctions {
     /// backslash makes the next character literal; case-sensitive. NULL if either side is NULL.
     public static func like(location: SourceLocation?, sql: String) -> ResolvedFunction {
         ResolvedFunction(name: "LIKE", resultType: .bool, argumentTypes: [.string, .string]) { args, rows in
-            let a = column(args, 0), b = column(args, 1)
+            var a = column(args, 0), b = column(args, 1)
+            // An untyped NULL literal (`NULL LIKE 'a%'`) reaches here as an all-NULL INT64 column (the
+            // binder does not cast LIKE operands to `argumentTypes`); it is a STRING NULL, so the
+            // result is NULL rather than a crash in `strings(_:)`.
+            if a.type != .string { a = nulls(.string, rows) }
+            if b.type != .string { b = nulls(.string, rows) }
             let validity = both(a.validity, b.validity)
             var out = [UInt8](repeating: 0, count: rows)
             try withViews(strings(a), strings(b)) { s, patterns in

@@ -108,7 +108,17 @@ extension Parser {
         return left
     }
 
-    /// `IS [NOT] NULL|TRUE|FALSE`, `[NOT] LIKE p`, `[NOT] BETWEEN lo AND hi`, `[NOT] IN (...)` after `left`.
+    /// `a IS [NOT] DISTINCT FROM b`, written with the nodes it means: `IS NOT DISTINCT FROM` is
+    /// `COALESCE(a = b, FALSE) OR (a IS NULL AND b IS NULL)` (never NULL); `IS DISTINCT FROM` its negation.
+    static func isDistinctFrom(_ a: Expr, _ b: Expr, negated: Bool, _ l: SourceLocation) -> Expr {
+        let equalOrFalse = Expr.function(name: "COALESCE", args: [.binary(.equal, a, b, l), .literal(.bool(false), l)],
+                                         distinct: false, star: false, l)
+        let bothNull = Expr.binary(.and, .isNull(a, negated: false, l), .isNull(b, negated: false, l), l)
+        let notDistinct = Expr.binary(.or, equalOrFalse, bothNull, l)
+        return negated ? notDistinct : .unary(.not, notDistinct, l)
+    }
+
+    /// `IS [NOT] NULL|TRUE|FALSE`, `IS [NOT] DISTINCT FROM`, `[NOT] LIKE p`, `[NOT] BETWEEN lo AND hi`, `[NOT] IN (...)` after `left`.
     func parseKeywordComparison(_ left: Expr) throws -> Expr {
         let location = left.location
         if acceptKeyword("IS") {
@@ -122,7 +132,12 @@ extension Parser {
                 advance()
                 return .isBool(left, value: t.upper == "TRUE", negated: negated, location)
             }
-            if t.isKeyword("DISTINCT") { throw notSupported("IS \(negated ? "NOT " : "")DISTINCT FROM", at: t.location) }
+            if t.isKeyword("DISTINCT") {
+                advance()
+                try expectKeyword("FROM")
+                let right = try parseBinary(Precedence.bitOr)
+                return Parser.isDistinctFrom(left, right, negated: negated, location)
+            }
             throw expected("NULL, TRUE or FALSE after IS")
         }
         let negated = acceptKeyword("NOT")
