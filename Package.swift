@@ -3,7 +3,7 @@ import PackageDescription
 
 /// nq: a local columnar analytics engine for the streaming-platform dataset.
 ///
-/// Layers: ColumnStore (bottom) ← Ingest, Query ← Export ← nq (CLI).
+/// Layers: ColumnStore (bottom) ← Ingest, Query ← Export, Dashboard ← nq (CLI).
 /// C libraries are system-library targets, each imported by exactly one Swift file.
 let package = Package(
     name: "nq",
@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/ordo-one/TextTable", from: "0.0.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
@@ -42,10 +43,14 @@ let package = Package(
         ),
         .target(name: "Query", dependencies: ["ColumnStore"]),
         .target(name: "Export", dependencies: ["Query", "CCurl"]),
+        .target(
+            name: "Dashboard",
+            dependencies: ["Query", "ColumnStore", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .executableTarget(
             name: "nq",
             dependencies: [
-                "ColumnStore", "Ingest", "Query", "Export",
+                "ColumnStore", "Ingest", "Query", "Export", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TextTable", package: "TextTable"),
             ]
@@ -59,6 +64,8 @@ let package = Package(
         .testTarget(name: "QueryTests", dependencies: ["Query", "ColumnStore", "Ingest"],
                     exclude: ["golden"]),
         .testTarget(name: "NQTests", dependencies: ["ColumnStore"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Query", "ColumnStore", "Ingest"],
+                    exclude: ["fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

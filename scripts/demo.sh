@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's main command: set up, build (release), generate a data set with `nq gen`, ingest it,
-# run the batch pipeline (`nq batch`: clean tables and monthly metrics) and print a few answers. EVENTS (default 1,000,000) and SEED (default 7) size the data set;
+# run the batch pipeline (`nq batch`: clean tables and monthly metrics), print a few answers, and build the
+# dashboards (demo/site/index.html). EVENTS (default 1,000,000) and SEED (default 7) size the data set;
 # the store and the data go under ./demo/ (NQ_STORE is set to ./demo/nq-data).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,5 +46,8 @@ echo "== batch pipeline (pipelines/batch/*.sql)"
        where run_id = (select max(run_id) from _runs where status = 'succeeded') and \`rows\` > 0 order by 1, 2"
 echo "== integrity"
 "$NQ" check
+echo "== dashboards"
+"$NQ" dashboard build --out demo/site
 echo
 echo "Store: $NQ_STORE   (try: $NQ --store $NQ_STORE describe movies)"
+echo "Dashboards: open $PWD/demo/site/index.html   (live: $NQ dashboard serve, then http://127.0.0.1:8080/)"

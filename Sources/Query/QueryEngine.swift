@@ -44,16 +44,17 @@ public final class QueryEngine {
     /// Runs one parsed statement; `sql` is its source text (for error carets).
     public func execute(_ statement: Statement, sql: String) throws -> QueryResult { try run(statement, sql: sql) }
 
-    func run(_ statement: Statement, sql: String) throws -> QueryResult {
+    func run(_ statement: Statement, sql: String, parameters: [String: Value] = [:]) throws -> QueryResult {
         do {
-            return try runUnmapped(statement, sql: sql)
+            return try runUnmapped(statement, sql: sql, parameters: parameters)
         } catch let e as StoreError {
             throw QueryError.store(e)
         }
     }
 
-    private func runUnmapped(_ statement: Statement, sql: String) throws -> QueryResult {
+    private func runUnmapped(_ statement: Statement, sql: String, parameters: [String: Value]) throws -> QueryResult {
         let planner = Planner(store: store, sql: sql, statement: statement, redirects: tableRedirects)
+        planner.parameters = parameters
         switch statement {
         case .query(let q):
             let plan = try planner.planQuery(q)

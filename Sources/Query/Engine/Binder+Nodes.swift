@@ -13,7 +13,7 @@ extension Binder {
             let i = try scope.resolve(q, name, location: loc, sql: sql)
             return .column(i, scope.columns[i].type)
         case .parameter(let name, let loc):
-            throw QueryError.notSupported(construct: "query parameter \(name)", location: loc, sql: sql)
+            return try bindParameter(name, loc)
         case .unary(let op, let x, let loc):
             let b = try bind(x)
             switch op {

@@ -15,6 +15,8 @@ public final class Planner {
         var visible: [[String: CTEDefinition]]
     }
     private var cteStack: [[String: CTEDefinition]] = []
+    /// Values of the statement's named query parameters (`@name`), keyed by lower-cased name.
+    var parameters: [String: Value] = [:]
     private var nextCTEID = 0
     /// CTEs named more than once in the statement are computed once, on first use, and their batches
     /// replayed for every reference (as DuckDB and BigQuery do); not under EXPLAIN, which runs nothing.
