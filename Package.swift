@@ -41,7 +41,11 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .target(name: "Query", dependencies: ["ColumnStore"]),
-        .target(name: "Export", dependencies: ["Query", "CCurl"]),
+        .target(
+            name: "Export",
+            dependencies: ["Query", "CCurl", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "nq",
             dependencies: [

@@ -13,12 +13,15 @@ struct Ingest: ParsableCommand {
             Tables with a schema in schemas/ are typed by it; others get inferred types. Rows that cannot
             be typed go to the _rejects table. The whole ingest commits atomically. A file whose content
             was loaded before is skipped.
+            A gs://BUCKET/PREFIX/ path reads the .csv objects there from Google Cloud Storage: they are
+            downloaded (streamed) into a temporary directory, removed afterwards, and ingested only when
+            every download is complete (STORAGE_EMULATOR_HOST selects an emulator).
             """
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "CSV files or directories.")
+    @Argument(help: "CSV files, directories, or gs://BUCKET/PREFIX/ in Cloud Storage.")
     var paths: [String]
 
     @Option(help: "Load every file into this table.")
@@ -39,11 +42,19 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         let start = Date()
+        var localPaths: [String] = [], downloads: [String] = []
+        defer { for d in downloads { try? FileManager.default.removeItem(atPath: d) } }
+        for p in paths {
+            guard p.hasPrefix("gs://") else { localPaths.append(p); continue }
+            let (dir, files) = try downloadRawZone(p, accessToken: nil)
+            downloads.append(dir)
+            localPaths += files
+        }
         let store = try global.openStore(create: true)
         var options = IngestOptions(table: table, mode: replace ? .replace : append ? .append : .create, schemaDirectory: schemas)
         options.table = table
         let ingester = try Ingester(store: store, options: options)
-        let results = try ingester.ingest(paths: paths)
+        let results = try ingester.ingest(paths: localPaths)
         var perTable: [String: (loaded: Int, rejected: Int)] = [:]
         for r in results {
             if r.skipped {
