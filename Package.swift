@@ -63,6 +63,8 @@ let package = Package(
         .testTarget(name: "QueryTests", dependencies: ["Query", "ColumnStore", "Ingest"],
                     exclude: ["golden"]),
         .testTarget(name: "NQTests", dependencies: ["ColumnStore"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "ColumnStore",
+                                                        .product(name: "_CryptoExtras", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v5]
 )
