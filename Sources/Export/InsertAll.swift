@@ -38,7 +38,8 @@ extension BigQueryClient {
     ///   confirmed (every row up to it was accepted), so a caller can record progress.
     /// - Returns: the number of insertAll requests sent (retries of one request not counted).
     /// - Throws: `ExportError.invalidRows` naming each rejected row's insertId, reason and message,
-    ///   after the other rows of its request have been sent; `ExportError.api` when a request fails.
+    ///   after the other rows of its request have been sent (later requests are not sent);
+    ///   `ExportError.api` when a request fails.
     @discardableResult
     public func insertAll(_ dataset: String, _ table: String, rows: [InsertAllRow], limits: InsertAllLimits = InsertAllLimits(),
                           confirmed: (Int) -> Void = { _ in }) throws -> Int {
@@ -88,10 +89,11 @@ extension BigQueryClient {
                 }
                 pending = stopped
             }
-            if invalid.isEmpty { confirmed(end) }
+            // Rows after a batch with invalid rows are not sent, so that `confirmed` stays a prefix.
+            if !invalid.isEmpty { throw ExportError.invalidRows(table: table, errors: invalid) }
+            confirmed(end)
             start = end
         }
-        if !invalid.isEmpty { throw ExportError.invalidRows(table: table, errors: invalid) }
         return requests
     }
 }

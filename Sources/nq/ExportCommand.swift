@@ -72,7 +72,8 @@ final class ProgressMeter {
         guard isTerminal, Date().timeIntervalSince(lastDraw) > 0.1 else { return }
         lastDraw = Date()
         drawn = true
-        FileHandle.standardError.write(Data("\r\(rows) rows, \(ProgressMeter.bytesText(bytes)) sent, \(rateText)   ".utf8))
+        let what = (rows > 0 ? "\(rows) rows, " : "") + ProgressMeter.bytesText(bytes)
+        FileHandle.standardError.write(Data("\r\(what) sent, \(rateText)   ".utf8))
     }
 
     func finish() {

@@ -62,9 +62,14 @@ import Testing
             }
         }
         let h = try Harness(server: server)
-        let error = #expect(throws: ExportError.self) { try h.client.insertAll("ds", "t", rows: Self.rows(6)) }
+        var confirmed: [Int] = []
+        let error = #expect(throws: ExportError.self) {
+            try h.client.insertAll("ds", "t", rows: Self.rows(8), limits: InsertAllLimits(maxRows: 6)) { confirmed.append($0) }
+        }
+        // The stopped rows go again; the batch after (rows 6 and 7) is not sent, and nothing is confirmed.
         #expect(server.requests.count == 2)
         #expect(Self.ids(server.requests[1]) == ["t:0", "t:1", "t:2", "t:4", "t:5"])
+        #expect(confirmed.isEmpty)
         #expect(error?.text.contains("row t:3: invalid: id: Cannot convert value to integer") == true)
     }
 }
