@@ -87,9 +87,9 @@ import Testing
 
     @Test func aRefusedConnectionIsRetriedUntilTheAttemptsRunOut() throws {
         let server = try StubServer { _ in HTTPResponse(status: 200) }
-        let closedURL = server.url
-        server.stop()
-        let h = try Harness(server: server, maxAttempts: 4, endpoint: closedURL)
+        let port = try ReservedPort()  // bound, not listening: connections are refused
+        defer { port.close() }
+        let h = try Harness(server: server, maxAttempts: 4, endpoint: "http://127.0.0.1:\(port.port)")
         let error = #expect(throws: ExportError.self) { try h.client.ensureDataset("ds") }
         #expect(h.delays.all.count == 3)
         if case .network(let method, let path, _) = error { #expect(method == "GET" && path == "/bigquery/v2/projects/proj/datasets/ds") } else { Issue.record("expected a network error, got \(String(describing: error))") }

@@ -7,19 +7,16 @@ import Glibc
 /// A loopback HTTP/1.1 server for tests: one thread accepts connections on 127.0.0.1 (a free port),
 /// reads each request (Content-Length bodies), answers it with `handler` and closes the connection.
 /// Every request is recorded, in order.
-final class StubServer: @unchecked Sendable {  // `requests` guarded by `lock`; handler runs on the accept thread only
+final class StubServer: @unchecked Sendable {  // mutable state lives in `Connections`, guarded by its lock
     let port: Int
     private let fd: Int32
-    private let lock = NSLock()
-    private var recorded: [HTTPRequest] = []
-    private let handler: (HTTPRequest) -> HTTPResponse
-    private var thread: Thread?
+    private let connections: Connections
+    private var stopped = false
 
     var url: String { "http://127.0.0.1:\(port)" }
-    var requests: [HTTPRequest] { lock.lock(); defer { lock.unlock() }; return recorded }
+    var requests: [HTTPRequest] { connections.requests }
 
     init(handler: @escaping (HTTPRequest) -> HTTPResponse) throws {
-        self.handler = handler
         let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var one: Int32 = 1
         setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -28,24 +25,45 @@ final class StubServer: @unchecked Sendable {  // `requests` guarded by `lock`; 
         addr.sin_port = 0
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0, listen(sock, 16) == 0 else { throw ExportError.configuration("stub server: bind/listen failed") }
+        guard bound == 0, listen(sock, 16) == 0 else { close(sock); throw ExportError.configuration("stub server: bind/listen failed") }
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(sock, $0, &len) } }
         port = Int(UInt16(bigEndian: addr.sin_port))
         fd = sock
-        let t = Thread { [unowned self] in self.serve() }
-        thread = t
-        t.start()
+        let connections = Connections(port: port, handler: handler)
+        self.connections = connections
+        // The thread holds the connections object and the descriptor, never `self`.
+        Thread { connections.serve(sock) }.start()
     }
 
+    /// Shuts the listening socket down: the accept thread wakes, closes it and ends. (Closing it here
+    /// could let a new socket of another test reuse the descriptor number while the thread still
+    /// calls accept on it.)
     func stop() {
+        if stopped { return }
+        stopped = true
         shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
     }
 
     deinit { stop() }
+}
 
-    private func serve() {
+/// The accept loop and the record of requests.
+private final class Connections: @unchecked Sendable {  // `recorded` guarded by `lock`; handler runs on the accept thread only
+    let port: Int
+    let handler: (HTTPRequest) -> HTTPResponse
+    private let lock = NSLock()
+    private var recorded: [HTTPRequest] = []
+
+    init(port: Int, handler: @escaping (HTTPRequest) -> HTTPResponse) {
+        self.port = port
+        self.handler = handler
+    }
+
+    var requests: [HTTPRequest] { lock.lock(); defer { lock.unlock() }; return recorded }
+
+    func serve(_ fd: Int32) {
+        defer { close(fd) }
         while true {
             let c = accept(fd, nil, nil)
             if c < 0 { if errno == EINTR { continue }; return }
@@ -120,4 +138,27 @@ func jsonResponse(_ status: Int, _ object: Any, headers: [String: String] = [:])
 /// A Google API error response.
 func apiError(_ status: Int, reason: String, message: String) -> HTTPResponse {
     jsonResponse(status, ["error": ["code": status, "message": message, "errors": [["reason": reason, "message": message]]]])
+}
+
+/// A loopback port bound but not listening, so that connections to it are refused while no other
+/// test can take it.
+final class ReservedPort {
+    let port: Int
+    private let fd: Int32
+
+    init() throws {
+        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) { a in
+            a.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, len) == 0 && getsockname(sock, $0, &len) == 0 }
+        }
+        guard ok else { _ = Glibc.close(sock); throw ExportError.configuration("cannot reserve a loopback port") }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        fd = sock
+    }
+
+    func close() { _ = Glibc.close(fd) }
 }
