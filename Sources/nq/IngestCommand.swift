@@ -42,13 +42,13 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        var localPaths: [String] = [], downloads: [String] = []
+        var localPaths: [String] = [], downloads: [String] = [], origin: [String: String] = [:]
         defer { for d in downloads { try? FileManager.default.removeItem(atPath: d) } }
         for p in paths {
             guard p.hasPrefix("gs://") else { localPaths.append(p); continue }
             let (dir, files) = try downloadRawZone(p, accessToken: nil)
             downloads.append(dir)
-            localPaths += files
+            for f in files { localPaths.append(f.local); origin[f.local] = f.remote }
         }
         let store = try global.openStore(create: true)
         var options = IngestOptions(table: table, mode: replace ? .replace : append ? .append : .create, schemaDirectory: schemas)
@@ -58,11 +58,11 @@ struct Ingest: ParsableCommand {
         var perTable: [String: (loaded: Int, rejected: Int)] = [:]
         for r in results {
             if r.skipped {
-                print("\(r.path): already loaded into \(r.table) (same content, sha256 \(r.sha256.prefix(12))…); skipped")
+                print("\(origin[r.path] ?? r.path): already loaded into \(r.table) (same content, sha256 \(r.sha256.prefix(12))…); skipped")
                 continue
             }
             let note = r.inferredTypes ? " (no schema for \(r.table): types inferred)" : ""
-            print("\(r.path) -> \(r.table): \(r.rowsLoaded) rows loaded, \(r.rowsRejected) rejected\(note)")
+            print("\(origin[r.path] ?? r.path) -> \(r.table): \(r.rowsLoaded) rows loaded, \(r.rowsRejected) rejected\(note)")
             perTable[r.table, default: (0, 0)].loaded += r.rowsLoaded
             perTable[r.table, default: (0, 0)].rejected += r.rowsRejected
         }

@@ -52,7 +52,8 @@ struct UploadRaw: ParsableCommand {
 
 /// Downloads every .csv object under a gs:// prefix into a new temporary directory (removed by the
 /// caller), checking each object's size. Nothing is ingested unless every download completed.
-func downloadRawZone(_ url: String, accessToken: String?) throws -> (directory: String, files: [String]) {
+/// - Returns: the directory and, per object, the local file and its gs:// URL.
+func downloadRawZone(_ url: String, accessToken: String?) throws -> (directory: String, files: [(local: String, remote: String)]) {
     let (bucket, prefix) = try GCSClient.parse(url)
     let client = try makeGCSClient(accessToken: accessToken)
     let objects = try client.list(bucket: bucket, prefix: prefix).filter { $0.name.hasSuffix(".csv") }
@@ -60,12 +61,12 @@ func downloadRawZone(_ url: String, accessToken: String?) throws -> (directory: 
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nq-gcs-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     do {
-        var files: [String] = []
+        var files: [(local: String, remote: String)] = []
         for o in objects {
             let name = String(o.name.split(separator: "/").last ?? "")
             let path = dir + "/" + name
             try client.download(bucket: bucket, object: o.name, to: path, expectedSize: o.size)
-            files.append(path)
+            files.append((path, "gs://\(bucket)/\(o.name)"))
         }
         return (dir, files)
     } catch {

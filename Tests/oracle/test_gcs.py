@@ -70,7 +70,9 @@ def test_upload_raw_then_ingest_from_gs_equals_a_local_ingest(nq, gen_dir, gcs, 
     assert sizes == {f"raw/{t}.csv": (gen_dir / f"{t}.csv").stat().st_size for t in GEN_TABLES}
 
     remote, local = tmp_path / "remote", tmp_path / "local"
-    nq_env(nq, "ingest", "gs://nq-raw/raw/", host=gcs, store=remote)
+    out = nq_env(nq, "ingest", "gs://nq-raw/raw/", host=gcs, store=remote).stdout
+    for t in GEN_TABLES:
+        assert f"gs://nq-raw/raw/{t}.csv -> {t}: " in out, out
     run_nq(nq, "ingest", str(gen_dir), store=local)
     got, want = tables_by_name(nq, remote), tables_by_name(nq, local)
     assert {t: got[t]["rows"] for t in GEN_TABLES} == {t: want[t]["rows"] for t in GEN_TABLES}
