@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bigquery_support import VENV, clean_env, free_port, wait_http
-from conftest import GEN_TABLES, run_nq, tables_by_name
+from conftest import SAMPLE_DIR, run_nq, tables_by_name
 from differential.harness import compare, run_nq_query
 
 
@@ -61,22 +61,27 @@ def nq_env(nq: Path, *args: str, host: str, store: Path | None = None, check: bo
     return p
 
 
-def test_upload_raw_then_ingest_from_gs_equals_a_local_ingest(nq, gen_dir, gcs, tmp_path):
-    make_bucket(gcs, "nq-raw")
-    out = nq_env(nq, "upload-raw", str(gen_dir), "gs://nq-raw/raw/", host=gcs).stdout
-    assert f"uploaded {len(GEN_TABLES)} files" in out, out
-    listing = json.loads(urllib.request.urlopen(f"{gcs}/storage/v1/b/nq-raw/o?prefix=raw/").read())
+def test_upload_raw_then_ingest_from_gs_equals_a_local_ingest(nq, gcs, tmp_path, request):
+    # The real sample when it is beside the clone, else the generated data set.
+    data = "sample" if SAMPLE_DIR.is_dir() else "gen"
+    src = SAMPLE_DIR if data == "sample" else request.getfixturevalue("gen_dir")
+    tables = sorted(p.stem for p in src.glob("*.csv"))
+    bucket = f"nq-raw-{data}"
+    make_bucket(gcs, bucket)
+    out = nq_env(nq, "upload-raw", str(src), f"gs://{bucket}/raw/", host=gcs).stdout
+    assert f"uploaded {len(tables)} files" in out, out
+    listing = json.loads(urllib.request.urlopen(f"{gcs}/storage/v1/b/{bucket}/o?prefix=raw/").read())
     sizes = {o["name"]: int(o["size"]) for o in listing["items"]}
-    assert sizes == {f"raw/{t}.csv": (gen_dir / f"{t}.csv").stat().st_size for t in GEN_TABLES}
+    assert sizes == {f"raw/{t}.csv": (src / f"{t}.csv").stat().st_size for t in tables}
 
     remote, local = tmp_path / "remote", tmp_path / "local"
-    out = nq_env(nq, "ingest", "gs://nq-raw/raw/", host=gcs, store=remote).stdout
-    for t in GEN_TABLES:
-        assert f"gs://nq-raw/raw/{t}.csv -> {t}: " in out, out
-    run_nq(nq, "ingest", str(gen_dir), store=local)
+    out = nq_env(nq, "ingest", f"gs://{bucket}/raw/", host=gcs, store=remote).stdout
+    for t in tables:
+        assert f"gs://{bucket}/raw/{t}.csv -> {t}: " in out, out
+    run_nq(nq, "ingest", *[str(src / f"{t}.csv") for t in tables], store=local)
     got, want = tables_by_name(nq, remote), tables_by_name(nq, local)
-    assert {t: got[t]["rows"] for t in GEN_TABLES} == {t: want[t]["rows"] for t in GEN_TABLES}
-    for t in GEN_TABLES:
+    assert {t: got[t]["rows"] for t in tables} == {t: want[t]["rows"] for t in tables}
+    for t in tables:
         diff = compare(run_nq_query(nq, remote, f"SELECT * FROM {t}"), run_nq_query(nq, local, f"SELECT * FROM {t}"),
                        ordered=False)
         assert diff is None, f"{t}: ingested from gs:// differs from the local ingest: {diff}"
