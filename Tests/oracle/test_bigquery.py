@@ -13,6 +13,7 @@ import http.server
 import json
 import os
 import secrets
+import sqlite3
 import subprocess
 import threading
 from pathlib import Path
@@ -121,6 +122,12 @@ def test_export_all_results_equals_the_store_row_for_row(nq, bq_store, emulator)
     assert "exported 4 tables" in p.stdout, p.stdout
     for table in RESULT_TABLES:
         assert assert_same_table(nq, bq_store, emulator, "results", table) > 0
+    # Each load is recorded in the catalog's state table with the rows it carried.
+    with sqlite3.connect(bq_store / "catalog.sqlite") as db:
+        state = dict(db.execute("SELECT key, value FROM state WHERE namespace = ?", (f"export:{PROJECT}.results",)))
+    for table in RESULT_TABLES:
+        record = json.loads(state[f"load:{table}"])
+        assert record["rows"] == len(store_rows(nq, bq_store, table)) and record["job"].startswith(f"nq_{table}_")
     # A second export replaces the tables (WRITE_TRUNCATE): still equal, not doubled.
     nqx(nq, "export", "--dataset", "results", "--tables", "monthly_engagement", store=bq_store, endpoint=emulator.url)
     assert_same_table(nq, bq_store, emulator, "results", "monthly_engagement")
