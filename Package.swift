@@ -42,7 +42,11 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .target(name: "Query", dependencies: ["ColumnStore"]),
-        .target(name: "Export", dependencies: ["Query", "CCurl"]),
+        .target(
+            name: "Export",
+            dependencies: ["Query", "CCurl", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")]
+        ),
         .target(
             name: "Dashboard",
             dependencies: ["Query", "ColumnStore", .product(name: "Hummingbird", package: "hummingbird")]
@@ -66,6 +70,8 @@ let package = Package(
         .testTarget(name: "NQTests", dependencies: ["ColumnStore"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Query", "ColumnStore", "Ingest"],
                     exclude: ["fixtures"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "ColumnStore",
+                                                        .product(name: "_CryptoExtras", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The test command of the README: sets up what the tests need, then runs every suite.
-#   1. Debian packages and the Python oracles (scripts/setup.sh --with-python)
+#   1. Debian packages and the Python oracles (scripts/setup.sh --with-python); the BigQuery and Cloud
+#      Storage emulators in .venv-bq (scripts/setup-emulators.sh)
 #   2. swift build + swift test           (unit tests and CLI tests that run the real binary)
 #   3. fuzz targets for a bounded time    (scripts/fuzz.sh; FUZZ_SECONDS, default 60 each)
-#   4. pytest Tests/oracle                (DuckDB as the oracle; crash-safety kills)
+#   4. pytest Tests/oracle                (DuckDB as the oracle; crash-safety kills; BigQuery export and
+#                                          queries against the local-bigquery emulator on 127.0.0.1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --with-python
+scripts/setup-emulators.sh
 
 echo "== swift build"
 swift build

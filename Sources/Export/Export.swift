@@ -1,2 +1,0 @@
-// BigQuery export (issue 6) builds on Query.
-import Query
