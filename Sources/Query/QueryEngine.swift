@@ -113,3 +113,23 @@ public final class QueryEngine {
         }
     }
 }
+
+extension QueryEngine {
+    /// The text of each statement of `sql` (split at the `;` tokens outside strings and comments),
+    /// trimmed, without the `;` — for sending statements one by one to another engine.
+    public static func statementTexts(_ sql: String) throws -> [String] {
+        let bytes = Array(sql.utf8)
+        var texts: [String] = []
+        var start = 0
+        for t in try Lexer.tokenize(sql) {
+            let isEnd = t.kind == .end
+            guard isEnd || (t.kind == .symbol && t.text == ";") else { continue }
+            let end = isEnd ? bytes.count : t.location.offset
+            let text = String(decoding: bytes[start..<max(start, end)], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if !text.isEmpty, try !SQLParser.parse(text).isEmpty { texts.append(text) }
+            start = end + 1
+            if isEnd { break }
+        }
+        return texts
+    }
+}

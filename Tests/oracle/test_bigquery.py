@@ -324,3 +324,53 @@ def test_no_token_or_private_key_reaches_output_errors_or_the_store(nq, emulator
         for o in outputs:
             assert secret not in o, "a secret was printed"
         assert secret.encode() not in store_bytes, "a secret was written to the store"
+
+
+# --------------------------------------------------------------------------------------------------
+# nq batch --export and nq batch --engine bigquery
+
+BATCH_EXPORTED = ["users_clean", "movies_clean", "watch_history_clean", "reviews_clean", "search_logs_clean",
+                  "recommendation_logs_clean", "monthly_engagement", "cohort_retention", "genre_monthly",
+                  "churn_by_segment", "monthly_active_users", "dq_report", "_runs"]
+
+
+@pytest.fixture(scope="session")
+def batch_store(nq, tmp_path_factory) -> Path:
+    """The raw tables of bq_store (same generated files), after a local `nq batch`."""
+    csv = tmp_path_factory.mktemp("bq-batch-gen")
+    run_nq(nq, "gen", "--out", str(csv), "--events", "20000", "--seed", "11")
+    store = tmp_path_factory.mktemp("bq-batch") / "store"
+    run_nq(nq, "ingest", *[str(csv / f"{t}.csv") for t in RAW_TABLES], store=store)
+    return store
+
+
+def test_batch_export_sends_every_result_table_equal_to_the_store(nq, batch_store, emulator):
+    p = nqx(nq, "batch", "--quiet", "--export", "--dataset", "batchres", store=batch_store, endpoint=emulator.url)
+    assert f"exported {len(BATCH_EXPORTED)} tables" in p.stdout, p.stdout
+    for table in BATCH_EXPORTED:
+        assert_same_table(nq, batch_store, emulator, "batchres", table)
+
+
+def test_a_failed_export_after_a_committed_run_says_so_and_fails(nq, batch_store):
+    p = nqx(nq, "batch", "--quiet", "--export", "--dataset", "x", store=batch_store,
+            endpoint="http://127.0.0.1:9", check=False)
+    assert p.returncode != 0
+    assert "committed, but the export failed" in p.stderr, p.stderr
+    runs = run_nq_query(nq, batch_store, "select status from _runs order by started_at desc limit 1")
+    assert runs == [["succeeded"]]
+
+
+def test_batch_engine_bigquery_computes_the_tables_nq_computes(nq, raw_exported, batch_store, emulator):
+    """The same pipeline files run as BigQuery query jobs over the exported raw tables (dataset corpus)
+    give the tables the local `nq batch` publishes."""
+    run_nq(nq, "batch", "--quiet", store=batch_store)
+    p = nqx(nq, "batch", "--engine", "bigquery", "--dataset", "corpus", store=raw_exported, endpoint=emulator.url,
+            check=False)
+    if p.returncode != 0 and "not supported" in (p.stdout + p.stderr).lower():
+        pytest.xfail(f"the emulator rejects part of the pipeline: {p.stderr.strip()[:500]}")
+    assert p.returncode == 0, p.stderr
+    for table in BATCH_EXPORTED[:-2]:
+        qfields, qrows = emulator.query(f"SELECT * FROM `{PROJECT}.corpus.{table}`")
+        want = store_rows(nq, batch_store, table)
+        diff = compare(converted(qfields, qrows), want, ordered=False)
+        assert diff is None, f"corpus.{table} computed by BigQuery differs from nq batch: {diff}"
