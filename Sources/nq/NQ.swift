@@ -12,7 +12,7 @@ struct NQ: ParsableCommand {
         discussion: """
             The store is the directory named by --store, else $NQ_STORE, else ./nq-data.
             """,
-        subcommands: [QueryCommand.self, Ingest.self, Tables.self, Describe.self, Gen.self, Compact.self, Check.self],
+        subcommands: [QueryCommand.self, Ingest.self, Tables.self, Describe.self, Gen.self, Compact.self, Check.self, Produce.self, Consume.self],
         defaultSubcommand: QueryCommand.self
     )
 
