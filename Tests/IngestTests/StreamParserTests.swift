@@ -116,3 +116,22 @@ import Testing
         #expect(String(decoding: messages[2].value, as: UTF8.self).contains("\"event_time\": \"2025-12-02 13:00:00\""))
     }
 }
+
+@Suite struct EventTimeTests {
+    @Test(arguments: [
+        ("2025-12-01 02:02:01", "2025-12-01 02:02:01"),
+        ("2025-12-01T02:02:01Z", "2025-12-01 02:02:01"),
+        ("2025-12-01 02:02:01.5", "2025-12-01 02:02:01.500000"),
+        ("2025-12-01 02:02:01+00", "2025-12-01 02:02:01"),
+        ("2025-12-01 02:02:01+01:30", "2025-12-01 00:32:01"),
+        ("2025-12-01 02:02:01-0200", "2025-12-01 04:02:01"),
+    ])
+    func timestampsWithAndWithoutAZoneAreReadAsUTC(_ text: String, _ utc: String) {
+        #expect(EventTime.parseTimestamp(text).map(CivilTime.formatTimestamp) == utc)
+    }
+
+    @Test(arguments: ["2025-12-01", "2025-12-01 24:00:00", "2025-12-01 02:02:01+1", "2025-12-01 02:02:01.1234567", "2025-12-01 02:02:01 "])
+    func malformedTimestampsAreRejected(_ text: String) {
+        #expect(EventTime.parseTimestamp(text) == nil)
+    }
+}

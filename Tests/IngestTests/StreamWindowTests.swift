@@ -53,10 +53,12 @@ import Testing
         a.add(event(0.5), partition: 1, now: 100)
         a.add(event(10), partition: 0, now: 100)
         #expect(a.closed.isEmpty)
-        a.tick(now: 105)
+        a.tick(now: 105, caughtUp: [1])
         #expect(a.closed.isEmpty)                // not idle yet
         a.add(event(10.5), partition: 0, now: 111)
-        a.tick(now: 111)                          // partition 1 silent for 11 s
+        a.tick(now: 111, caughtUp: [])            // silent for 11 s but with a backlog: not idle
+        #expect(a.closed.isEmpty)
+        a.tick(now: 111, caughtUp: [1])           // caught up and silent for 11 s: idle
         #expect(a.closed.map(\.window.start) == [0])
         #expect(a.watermark == Int64(8.5 * 60_000_000))
     }

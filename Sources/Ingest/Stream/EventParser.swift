@@ -320,10 +320,32 @@ public enum EventTime {
         return CivilTime.days(year: y, month: m, day: d)
     }
 
-    /// `YYYY-MM-DD HH:MM:SS[.f{1,6}]` (also `T` as separator and a trailing `Z`) → microseconds, or nil.
+    /// `YYYY-MM-DD HH:MM:SS[.f{1,6}]` (also `T` as separator) with an optional zone `Z`, `±HH`, `±HHMM`
+    /// or `±HH:MM` (no zone: UTC) → microseconds since the epoch (UTC), or nil.
     public static func parseTimestamp(_ b: UnsafeRawBufferPointer) -> Int64? {
         var n = b.count
-        if n > 0, b[n - 1] == UInt8(ascii: "Z") { n -= 1 }
+        var offsetMinutes = 0
+        if n > 0, b[n - 1] == UInt8(ascii: "Z") {
+            n -= 1
+        } else if n > 19 {
+            // A zone starts at the last '+' or '-' after the seconds.
+            var z = n - 1
+            while z > 19, b[z] != UInt8(ascii: "+"), b[z] != UInt8(ascii: "-") { z -= 1 }
+            if z >= 19, b[z] == UInt8(ascii: "+") || b[z] == UInt8(ascii: "-") {
+                let sign = b[z] == UInt8(ascii: "-") ? -1 : 1
+                let zone = n - z - 1
+                var hh: Int?, mm: Int? = 0
+                switch zone {
+                case 2: hh = digits(b, z + 1, 2)
+                case 4: hh = digits(b, z + 1, 2); mm = digits(b, z + 3, 2)
+                case 5 where b[z + 3] == UInt8(ascii: ":"): hh = digits(b, z + 1, 2); mm = digits(b, z + 4, 2)
+                default: return nil
+                }
+                guard let hh, let mm, hh <= 18, mm < 60 else { return nil }
+                offsetMinutes = sign * (hh * 60 + mm)
+                n = z
+            }
+        }
         guard n >= 19, let days = parseDate(UnsafeRawBufferPointer(rebasing: b[0..<10])),
               b[10] == UInt8(ascii: " ") || b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
               let hh = digits(b, 11, 2), let mm = digits(b, 14, 2), let ss = digits(b, 17, 2),
@@ -334,7 +356,7 @@ public enum EventTime {
             micros = Int64(f)
             for _ in 0..<(6 - (n - 20)) { micros *= 10 }
         }
-        return Int64(days) * CivilTime.microsPerDay + Int64(hh * 3600 + mm * 60 + ss) * CivilTime.microsPerSecond + micros
+        return Int64(days) * CivilTime.microsPerDay + Int64(hh * 3600 + mm * 60 + ss - offsetMinutes * 60) * CivilTime.microsPerSecond + micros
     }
 
     public static func parseTimestamp(_ s: String) -> Int64? {

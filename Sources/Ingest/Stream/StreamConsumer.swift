@@ -228,7 +228,7 @@ public final class StreamConsumer {
             }
             sinceClock = 0
             now = Self.now()
-            aggregator.tick(now: now)
+            aggregator.tick(now: now, caughtUp: endReached)
             if let opened = batchOpenedAt, now - opened >= options.flushIntervalSeconds || pendingEvents >= options.maxBatchEvents {
                 try flush(consumer)
             } else if batchOpenedAt == nil, !aggregator.closed.isEmpty {

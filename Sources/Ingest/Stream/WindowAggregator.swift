@@ -154,10 +154,12 @@ struct WindowAggregator {
         }
     }
 
-    /// Marks partitions idle past the timeout and moves the watermark accordingly.
-    mutating func tick(now: Double) {
+    /// Marks partitions idle that are caught up (`caughtUp`: nothing left to read) and have delivered
+    /// nothing for the idle timeout, and moves the watermark accordingly. A partition with a backlog is
+    /// never idle, however long the consumer takes to reach it.
+    mutating func tick(now: Double, caughtUp: Set<Int32>) {
         var changed = false
-        for p in assigned where !idle.contains(p) {
+        for p in assigned where !idle.contains(p) && caughtUp.contains(p) {
             if now - (lastActivity[p] ?? now) > config.idleTimeoutSeconds {
                 idle.insert(p)
                 changed = true
