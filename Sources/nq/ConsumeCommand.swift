@@ -40,6 +40,12 @@ struct Consume: ParsableCommand {
     @Option(help: "Store a micro-batch at least this often, in seconds.")
     var flushInterval: Double = 0.25
 
+    @Option(name: .customLong("kafka-option"), help: "A librdkafka property NAME=VALUE (repeatable), e.g. session.timeout.ms=6000.")
+    var kafkaOptions: [String] = []
+
+    @Option(help: "With --until-end: seconds to wait for partitions before failing.")
+    var connectTimeout: Double = 60
+
     @Flag(help: "Stop once caught up with every assigned partition.")
     var untilEnd = false
 
@@ -59,6 +65,17 @@ struct Consume: ParsableCommand {
         }
         if (Self.seconds(window) ?? 0) <= 0 { throw ValidationError("--window must be longer than 0") }
         if flushInterval <= 0 { throw ValidationError("--flush-interval must be positive") }
+        _ = try Self.properties(kafkaOptions)
+    }
+
+    /// `NAME=VALUE` pairs → a dictionary.
+    static func properties(_ pairs: [String]) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for p in pairs {
+            guard let eq = p.firstIndex(of: "="), eq != p.startIndex else { throw ValidationError("--kafka-option: expected NAME=VALUE (got \(p))") }
+            out[String(p[..<eq])] = String(p[p.index(after: eq)...])
+        }
+        return out
     }
 
     /// "90", "90s", "2m", "1h", "500ms" → seconds.
@@ -82,7 +99,7 @@ struct Consume: ParsableCommand {
             return
         }
         StopSignal.install()
-        var options = StreamConsumerOptions(settings: KafkaSettings(brokers: brokers), topic: topic)
+        var options = StreamConsumerOptions(settings: KafkaSettings(brokers: brokers, extra: try Self.properties(kafkaOptions)), topic: topic)
         options.group = group
         options.window.sizeMicros = Int64(Self.seconds(window)! * 1_000_000)
         options.window.latenessMicros = Int64(Self.seconds(lateness)! * 1_000_000)
@@ -90,6 +107,7 @@ struct Consume: ParsableCommand {
         options.untilEnd = untilEnd
         options.final = final
         options.flushIntervalSeconds = flushInterval
+        options.connectTimeoutSeconds = connectTimeout
         let consumer = try StreamConsumer(store: store, options: options)
         let tty = isatty(2) != 0
         var lastLine = 0.0
@@ -104,8 +122,10 @@ struct Consume: ParsableCommand {
         }
         if tty { FileHandle.standardError.write("\n".data(using: .utf8)!) }
         let rate = Double(summary.events + summary.deadLetters) / Swift.max(summary.seconds, 0.001)
-        print(String(format: "consumed %d events (%d dead letters, %d late) in %.2f s (%.0f msg/s), %d windows emitted, %d batches, max finalize delay %.3f s%@",
-                     summary.events, summary.deadLetters, summary.lateEvents, summary.seconds, rate, summary.windowsEmitted,
+        let streamRate = Double(summary.events + summary.deadLetters) / Swift.max(summary.secondsSinceFirstMessage, 0.001)
+        print(String(format: "consumed %d events (%d dead letters, %d late) in %.2f s (%.0f msg/s; %.0f msg/s over the %.2f s since the first message), %d windows emitted, %d batches, max finalize delay %.3f s%@",
+                     summary.events, summary.deadLetters, summary.lateEvents, summary.seconds, rate, streamRate,
+                     summary.secondsSinceFirstMessage, summary.windowsEmitted,
                      summary.batches, summary.maxFinalizeDelay, summary.stoppedBySignal ? ", stopped by signal" : ""))
     }
 }

@@ -16,6 +16,9 @@ struct Produce: ParsableCommand {
             """
     )
 
+    /// Accepted like every subcommand's; the producer does not use the store.
+    @OptionGroup var global: GlobalOptions
+
     @Option(help: "Kafka bootstrap servers.")
     var brokers: String = "127.0.0.1:29092"
 

@@ -66,41 +66,44 @@ def load_all(nq: Path, store: Path, tmp: Path, movies: bool = True) -> duckdb.Du
     return con
 
 
-def expected_windows(con: duckdb.DuckDBPyConnection, late_predicate: str = "false") -> None:
-    """Creates exp_* tables: the windows over the stored on-time events, and the late counts."""
+def expected_windows(con: duckdb.DuckDBPyConnection, late_predicate: str = "false", window_minutes: int = 1) -> None:
+    """Creates exp_* tables: the windows (aligned to the epoch) over the stored on-time events, and the late counts."""
+    us = window_minutes * 60_000_000
     con.execute(f"""
         CREATE OR REPLACE TABLE ev AS
-        SELECT e.*, time_bucket(INTERVAL 1 minute, event_time) AS ws, ({late_predicate}) AS late
+        SELECT e.*, make_timestamp(CAST(floor(epoch_us(event_time) / {us}) * {us} AS BIGINT)) AS ws
         FROM watch_events e""")
+    con.execute(f"CREATE OR REPLACE TABLE ev AS SELECT *, ({late_predicate}) AS late FROM ev")
+    con.execute(f"SET VARIABLE window_len = INTERVAL {window_minutes} minute")
     con.execute("""
         CREATE OR REPLACE TABLE genre_of AS
         SELECT movie_id, coalesce(first(genre_primary ORDER BY rowid), 'unknown') AS genre FROM movies GROUP BY movie_id""")
     con.execute("""
         CREATE OR REPLACE TABLE exp_engagement AS
-        SELECT ws AS window_start, ws + INTERVAL 1 minute AS window_end, count(DISTINCT user_id) AS active_users,
+        SELECT ws AS window_start, ws + getvariable('window_len') AS window_end, count(DISTINCT user_id) AS active_users,
                count(*) AS events, count(DISTINCT session_id) AS sessions, avg(watch_duration_minutes) AS avg_session_minutes,
                count(*) FILTER (WHERE action = 'stopped' AND progress_percentage < 25) AS skips
         FROM ev WHERE NOT late GROUP BY ws""")
     con.execute("""
         CREATE OR REPLACE TABLE exp_event_types AS
-        SELECT ws AS window_start, ws + INTERVAL 1 minute AS window_end, action, count(*) AS events
+        SELECT ws AS window_start, ws + getvariable('window_len') AS window_end, action, count(*) AS events
         FROM ev WHERE NOT late GROUP BY ws, action""")
     con.execute("""
         CREATE OR REPLACE TABLE exp_top_genres AS
         SELECT * FROM (
             SELECT *, row_number() OVER (PARTITION BY window_start ORDER BY events DESC, genre ASC) AS rank FROM (
-                SELECT ws AS window_start, ws + INTERVAL 1 minute AS window_end, coalesce(g.genre, 'unknown') AS genre,
+                SELECT ws AS window_start, ws + getvariable('window_len') AS window_end, coalesce(g.genre, 'unknown') AS genre,
                        count(*) AS events, count(DISTINCT user_id) AS active_users
                 FROM ev LEFT JOIN genre_of g USING (movie_id) WHERE NOT late GROUP BY ALL))
         WHERE rank <= 10""")
     con.execute("""
         CREATE OR REPLACE TABLE exp_top_countries AS
-        SELECT ws AS window_start, ws + INTERVAL 1 minute AS window_end, coalesce(location_country, 'unknown') AS country,
+        SELECT ws AS window_start, ws + getvariable('window_len') AS window_end, coalesce(location_country, 'unknown') AS country,
                count(*) AS events, count(DISTINCT user_id) AS active_users
         FROM ev WHERE NOT late GROUP BY ALL""")
     con.execute("""
         CREATE OR REPLACE TABLE exp_late_events AS
-        SELECT ws AS window_start, ws + INTERVAL 1 minute AS window_end, count(*) AS late_events
+        SELECT ws AS window_start, ws + getvariable('window_len') AS window_end, count(*) AS late_events
         FROM ev WHERE late GROUP BY ws""")
 
 

@@ -30,7 +30,8 @@ def produce(nq, broker, topic, path) -> int:
 
 
 def consume(nq, broker, topic, store, *flags) -> str:
-    return run_nq(nq, "consume", "--brokers", broker, "--topic", topic, "--group", "nq-test", "--until-end", *flags,
+    # One group per topic and store (a group's partitions are split between its consumers).
+    return run_nq(nq, "consume", "--brokers", broker, "--topic", topic, "--group", f"nq-{topic}", "--until-end", *flags,
                   store=store, timeout=600).stdout
 
 

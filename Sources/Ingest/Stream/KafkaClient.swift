@@ -310,7 +310,7 @@ public final class KafkaConsumer: KafkaClient {
             "group.id": group, "enable.auto.commit": "false", "enable.auto.offset.store": "false",
             "enable.partition.eof": "true", "partition.assignment.strategy": "range",
             "auto.offset.reset": "earliest", "fetch.wait.max.ms": "100",
-            "queued.min.messages": "200000", "session.timeout.ms": "10000",
+            "queued.min.messages": "50000", "max.partition.fetch.bytes": "262144", "session.timeout.ms": "10000",
             "topic.metadata.refresh.interval.ms": "5000",
         ]
         let rk = try makeHandle(type: RD_KAFKA_CONSUMER, settings: settings, defaults: defaults, box: box) { conf in
@@ -382,6 +382,15 @@ public final class KafkaConsumer: KafkaClient {
             rd_kafka_topic_partition_list_add(list, topic, p).pointee.offset = o
         }
         rd_kafka_commit(handle, list, 1)
+    }
+
+    /// Stops (`paused: true`) or restarts fetching `partitions`; the consumer's position is kept, so no
+    /// message is skipped or repeated. Calls rd_kafka_pause_partitions / rd_kafka_resume_partitions.
+    public func setPaused(_ paused: Bool, partitions: [Int32]) {
+        guard !partitions.isEmpty, let list = rd_kafka_topic_partition_list_new(Int32(partitions.count)) else { return }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for p in partitions { rd_kafka_topic_partition_list_add(list, topic, p) }
+        if paused { rd_kafka_pause_partitions(handle, list) } else { rd_kafka_resume_partitions(handle, list) }
     }
 
     /// The partitions currently assigned to this consumer. Calls rd_kafka_assignment.

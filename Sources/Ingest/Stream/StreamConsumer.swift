@@ -18,6 +18,8 @@ public struct StreamConsumerOptions: Sendable {
     public var maxBatchEvents = 200_000
     /// With `untilEnd`: give up when no partition is assigned after this many seconds. Default: 60.
     public var connectTimeoutSeconds = 60.0
+    /// Open windows above which partitions running ahead in event time are paused. Default: 2,000.
+    public var maxOpenWindows = 2_000
     /// Seconds between status reports. Default: 1.
     public var statusIntervalSeconds = 1.0
 
@@ -70,6 +72,8 @@ public struct StreamSummary: Sendable {
     /// committed, in seconds.
     public var maxFinalizeDelay = 0.0
     public var stoppedBySignal = false
+    /// Seconds from the first message read to the end (excludes connecting and joining the group).
+    public var secondsSinceFirstMessage = 0.0
 }
 
 /// `nq consume`: reads the topic with manual offsets and stores each micro-batch, its finalized windows
@@ -104,6 +108,10 @@ public final class StreamConsumer {
     private var endReached: Set<Int32> = []
     private var ends: [Int32: Int64] = [:]
     private var rate = 0.0
+    private var paused: Set<Int32> = []
+    private var firstMessageAt: Double?
+    /// Starts of the open windows that have a `window:` key in the store.
+    private var persistedWindows: Set<Int64> = []
 
     public init(store: Store, options: StreamConsumerOptions) throws {
         self.store = store
@@ -137,6 +145,7 @@ public final class StreamConsumer {
                     }
                 }
                 aggregator.restore(snapshot)
+                persistedWindows = Set(snapshot.open.map(\.start))
             } catch let e as StreamError {
                 throw e
             } catch {
@@ -179,7 +188,9 @@ public final class StreamConsumer {
             self.writer = writer
             defer { self.writer = nil }
             try writer.commit { tx in try StreamTables.ensure(in: tx) }
-            let consumer = try KafkaConsumer(settings: options.settings, group: options.group, topic: options.topic) { [unowned self] change in
+            var settings = options.settings
+            if settings.extra["group.instance.id"] == nil { settings.extra["group.instance.id"] = instanceID }
+            let consumer = try KafkaConsumer(settings: settings, group: options.group, topic: options.topic) { [unowned self] change in
                 self.rebalance(change)
             }
             try loop(consumer, started: started, shouldStop: shouldStop, onStatus: onStatus)
@@ -190,18 +201,30 @@ public final class StreamConsumer {
             onStatus(status(consumer))
         }
         summary.seconds = Self.now() - started
+        if let first = firstMessageAt { summary.secondsSinceFirstMessage = Self.now() - first }
         return summary
+    }
+
+    /// The static group member id of this store's consumer of this topic (KIP-345): a consumer restarted
+    /// after a crash takes its partitions back at once instead of waiting for the broker to expire the
+    /// dead member's session.
+    var instanceID: String {
+        let path = URL(fileURLWithPath: store.path).standardizedFileURL.resolvingSymlinksInPath().path
+        var bytes = Array((path + "\u{0}" + options.topic).utf8)
+        let h = bytes.withUnsafeMutableBytes { fnv1a64(UnsafeRawBufferPointer($0)) }
+        return "nq-" + String(h, radix: 16)
     }
 
     private func rebalance(_ change: KafkaRebalance) -> [Int32: Int64] {
         switch change {
         case .assign(_, let partitions):
             aggregator.assign(partitions, now: Self.now())
-            for p in partitions { endReached.remove(p) }
+            for p in partitions { endReached.remove(p); paused.remove(p) }
             return stored.filter { partitions.contains($0.key) }
         case .revoke(_, let partitions):
             do { try flush(nil) } catch { callbackError = error }
             aggregator.revoke(partitions)
+            for p in partitions { paused.remove(p) }
             return [:]
         }
     }
@@ -229,6 +252,7 @@ public final class StreamConsumer {
             sinceClock = 0
             now = Self.now()
             aggregator.tick(now: now, caughtUp: endReached)
+            align(consumer)
             if let opened = batchOpenedAt, now - opened >= options.flushIntervalSeconds || pendingEvents >= options.maxBatchEvents {
                 try flush(consumer)
             } else if batchOpenedAt == nil, !aggregator.closed.isEmpty {
@@ -267,11 +291,36 @@ public final class StreamConsumer {
         summary.stoppedBySignal = true
     }
 
+    /// Watermark alignment: once more than `maxOpenWindows` windows are open, pauses fetching from each
+    /// partition whose event time runs more than the lateness plus one window ahead of the slowest
+    /// partition that still has messages to deliver, and resumes it when it is no longer ahead or the open
+    /// windows fall below half the limit. Without it a broker that serves one partition at a time would make
+    /// the consumer hold open every window of the fast partitions until the slowest one is read.
+    private func align(_ consumer: KafkaConsumer) {
+        let limit = options.window.latenessMicros + options.window.sizeMicros
+        let assigned = aggregator.assigned
+        let openCount = aggregator.open.count
+        guard openCount >= options.maxOpenWindows || !paused.isEmpty else { return }
+        var toPause: [Int32] = [], toResume: [Int32] = []
+        for p in assigned {
+            var slowest = Int64.max
+            for q in assigned where q != p && !endReached.contains(q) {
+                slowest = min(slowest, aggregator.partitionMax[q] ?? .min)
+            }
+            let ahead = slowest != .max && (aggregator.partitionMax[p] ?? .min) > slowest &+ limit
+            if ahead && openCount >= options.maxOpenWindows && !paused.contains(p) { toPause.append(p) }
+            if paused.contains(p) && (!ahead || openCount < options.maxOpenWindows / 2) { toResume.append(p) }
+        }
+        if !toPause.isEmpty { consumer.setPaused(true, partitions: toPause); paused.formUnion(toPause) }
+        if !toResume.isEmpty { consumer.setPaused(false, partitions: toResume); paused.subtract(toResume) }
+    }
+
     /// Parses one message into the batch (or the dead letters) and the windows.
     private func handle(_ m: UnsafeKafkaMessage, now: Double) {
         var e = ParsedEvent()
         endReached.remove(m.partition)
         if batchOpenedAt == nil { batchOpenedAt = now }
+        if firstMessageAt == nil { firstMessageAt = Self.now() }
         positions[m.partition] = m.offset + 1
         pendingEvents += 1
         do {
@@ -355,7 +404,13 @@ public final class StreamConsumer {
         do {
             watermarkValue = String(decoding: try encoder.encode(snapshot), as: UTF8.self)
             for (start, w) in aggregator.takeDirty() {
-                windowValues.append(("window:\(start)", try w.map { String(decoding: try encoder.encode($0), as: UTF8.self) }))
+                if let w {
+                    windowValues.append(("window:\(start)", String(decoding: try encoder.encode(w), as: UTF8.self)))
+                    persistedWindows.insert(start)
+                } else if persistedWindows.remove(start) != nil {
+                    windowValues.append(("window:\(start)", nil))
+                }
+                // A window opened and closed within this batch was never stored: nothing to remove.
             }
         } catch {
             throw StreamError.badState(namespace: namespace, key: "watermark", detail: "cannot encode: \(error)")
