@@ -405,7 +405,7 @@ public final class StreamConsumer {
             watermarkValue = String(decoding: try encoder.encode(snapshot), as: UTF8.self)
             for (start, w) in aggregator.takeDirty() {
                 if let w {
-                    windowValues.append(("window:\(start)", String(decoding: try encoder.encode(w), as: UTF8.self)))
+                    windowValues.append(("window:\(start)", w.json))
                     persistedWindows.insert(start)
                 } else if persistedWindows.remove(start) != nil {
                     windowValues.append(("window:\(start)", nil))
