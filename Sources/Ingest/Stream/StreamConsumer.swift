@@ -18,8 +18,8 @@ public struct StreamConsumerOptions: Sendable {
     public var maxBatchEvents = 200_000
     /// With `untilEnd`: give up when no partition is assigned after this many seconds. Default: 60.
     public var connectTimeoutSeconds = 60.0
-    /// Open windows above which partitions running ahead in event time are paused. Default: 2,000.
-    public var maxOpenWindows = 2_000
+    /// Open windows above which partitions running ahead in event time are paused. Default: 20,000.
+    public var maxOpenWindows = 20_000
     /// Seconds between status reports. Default: 1.
     public var statusIntervalSeconds = 1.0
 
