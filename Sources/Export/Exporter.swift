@@ -170,7 +170,15 @@ public final class Exporter {
         totals.tables += 1
     }
 
+    /// Where export progress is committed while another part of this process holds the store's write
+    /// lock (a running `nq consume`): its writer. Nil: the exporter takes the lock itself.
+    public var writer: (() -> StoreWriter?)?
+
     private func setState(_ key: String, _ value: String) throws {
+        if let w = writer?() {
+            try w.commit { tx in try tx.setState(namespace: stateNamespace, key: key, value: value) }
+            return
+        }
         try store.write { w in try w.commit { tx in try tx.setState(namespace: stateNamespace, key: key, value: value) } }
     }
 }

@@ -13,7 +13,8 @@ struct NQ: ParsableCommand {
             The store is the directory named by --store, else $NQ_STORE, else ./nq-data.
             """,
         subcommands: [QueryCommand.self, Ingest.self, Tables.self, Describe.self, Gen.self, Compact.self, Check.self,
-                      Batch.self, Schedule.self, ExportCommand.self, UploadRaw.self, DashboardCommand.self],
+                      Batch.self, Schedule.self, Produce.self, Consume.self, ExportCommand.self, UploadRaw.self,
+                      DashboardCommand.self],
         defaultSubcommand: QueryCommand.self
     )
 

@@ -104,3 +104,58 @@ def gen_dir(nq: Path, tmp_path_factory) -> Path:
     missing = [t for t in GEN_TABLES if not (out / f"{t}.csv").is_file()]
     assert not missing, f"nq gen did not write {missing}"
     return out
+
+
+# --- Kafka-protocol broker for the streaming tests ---------------------------------------------------
+
+def noida_binary() -> Path | None:
+    """The real noida-db binary inside the installed package (the console-script wrapper does not stop
+    its child when killed, so the tests start the binary itself)."""
+    try:
+        import noida_db  # noqa: PLC0415
+    except ImportError:
+        return None
+    path = Path(noida_db.__file__).resolve().parent / "noida-db"
+    return path if path.is_file() and os.access(path, os.X_OK) else None
+
+
+def free_port() -> int:
+    import socket  # noqa: PLC0415
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def kafka_broker(tmp_path_factory) -> str:
+    """A noida-db Kafka broker on 127.0.0.1 (a free port, a temporary data dir), killed at the end."""
+    import socket  # noqa: PLC0415
+    import time  # noqa: PLC0415
+    binary = noida_binary()
+    if binary is None:
+        pytest.fail("noida-db is not installed: pip install -r scripts/requirements-test.txt", pytrace=False)
+    port = int(os.environ.get("NQ_TEST_KAFKA_PORT") or free_port())
+    data = tmp_path_factory.mktemp("noida")
+    log = open(data / "broker.log", "w")
+    proc = subprocess.Popen([str(binary), "start", "--only", "kafka", "--host", "127.0.0.1", "--kafka-port", str(port),
+                             "--data-dir", str(data / "db")], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"noida-db exited with {proc.returncode}: {(data / 'broker.log').read_text()[-2000:]}", pytrace=False)
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"noida-db did not accept connections on 127.0.0.1:{port} within 60 s", pytrace=False)
+            time.sleep(0.2)
+    yield f"127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    log.close()

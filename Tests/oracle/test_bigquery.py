@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from bigquery_support import PROJECT, Emulator, clean_env, converted
-from conftest import run_nq
+from conftest import SAMPLE_DIR, run_nq
 from differential.generator import generate
 from differential.handwritten import HANDWRITTEN
 from differential.harness import NqError, compare, run_nq_query
@@ -374,3 +374,30 @@ def test_batch_engine_bigquery_computes_the_tables_nq_computes(nq, raw_exported,
         want = store_rows(nq, batch_store, table)
         diff = compare(converted(qfields, qrows), want, ordered=False)
         assert diff is None, f"corpus.{table} computed by BigQuery differs from nq batch: {diff}"
+
+
+# --------------------------------------------------------------------------------------------------
+# nq consume --export: finalized windows appended by insertAll as they close
+
+RT_TABLES = ["rt_engagement", "rt_event_types", "rt_top_genres", "rt_top_countries", "rt_late_events"]
+
+
+def test_consume_export_appends_every_finalized_window_once(nq, kafka_broker, emulator, tmp_path):
+    events = SAMPLE_DIR / "watch_events.jsonl"
+    if not events.is_file():
+        pytest.skip(f"real data sample not found at {SAMPLE_DIR}")
+    store = tmp_path / "store"
+    run_nq(nq, "ingest", str(SAMPLE_DIR / "movies.csv"), store=store)
+    topic = "bq_export_" + secrets.token_hex(4)
+    run_nq(nq, "produce", "--brokers", kafka_broker, "--topic", topic, "--from", str(events), timeout=600)
+    half = nqx(nq, "consume", "--brokers", kafka_broker, "--topic", topic, "--group", f"g-{topic}", "--until-end",
+               "--window", "1h", "--export", "--dataset", "stream", store=store, endpoint=emulator.url)
+    assert "exported" in half.stdout, half.stdout
+    # A second run finalizes the remaining windows and sends only what is new: each row once in BigQuery.
+    nqx(nq, "consume", "--brokers", kafka_broker, "--topic", topic, "--group", f"g-{topic}", "--until-end", "--final",
+        "--window", "1h", "--export", "--dataset", "stream", store=store, endpoint=emulator.url)
+    total = 0
+    for table in RT_TABLES:
+        if run_nq_query(nq, store, f"select count(*) from {table}")[0][0] > 0:
+            total += assert_same_table(nq, store, emulator, "stream", table)
+    assert total > 0, "no window was finalized"

@@ -1,0 +1,454 @@
+import CRdKafka
+import Foundation
+
+// The thin wrapper around librdkafka: the only file of nq that imports CRdKafka.
+//
+// Every C handle is owned by a `final class` that frees it in `deinit`. Raw message memory is lent
+// to callers only inside `pollUnsafeMessage`'s closure. Callbacks from librdkafka (delivery reports,
+// errors, rebalances) run on the thread that calls `poll`/`pollUnsafeMessage`, which in nq is the
+// command's own (main) thread, never the Swift concurrency pool.
+
+/// The client-side settings shared by producers and consumers.
+public struct KafkaSettings: Sendable {
+    /// `bootstrap.servers`, e.g. `127.0.0.1:29092`.
+    public var brokers: String
+    /// Extra librdkafka properties (`name` → `value`), applied last.
+    public var extra: [String: String]
+
+    public init(brokers: String, extra: [String: String] = [:]) {
+        self.brokers = brokers
+        self.extra = extra
+    }
+}
+
+/// What librdkafka reported last about the connection (errors come through `error_cb`).
+public struct KafkaHealth: Sendable {
+    public var lastError: String?
+    public var lastErrorAt: Date?
+    public var allBrokersDown = false
+}
+
+/// Owns the Swift side of librdkafka's callbacks; passed to C as the configuration's opaque pointer.
+final class KafkaCallbackBox {
+    var health = KafkaHealth()
+    var delivered = 0
+    var deliveryFailures = 0
+    var firstDeliveryError: String?
+    var rebalance: ((KafkaRebalance) -> [Int32: Int64])?
+    let brokers: String
+    init(brokers: String) { self.brokers = brokers }
+}
+
+/// A partition assignment change, given to the consumer's rebalance handler.
+public enum KafkaRebalance {
+    /// Partitions given to this consumer; the handler returns the offset to start each one from
+    /// (absent: the beginning of the partition).
+    case assign(topic: String, partitions: [Int32])
+    /// Partitions taken away; the handler must store what it has for them before returning.
+    case revoke(topic: String, partitions: [Int32])
+}
+
+/// Error codes the rest of nq needs by meaning, not by librdkafka's numbering.
+public enum KafkaCode {
+    public static let topicAlreadyExists = Int32(RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS.rawValue)
+}
+
+private func errorText(_ err: rd_kafka_resp_err_t) -> String {
+    String(cString: rd_kafka_err2str(err))
+}
+
+private func callbackBox(of rk: OpaquePointer?) -> KafkaCallbackBox? {
+    guard let rk, let raw = rd_kafka_opaque(rk) else { return nil }
+    return Unmanaged<KafkaCallbackBox>.fromOpaque(raw).takeUnretainedValue()
+}
+
+/// Builds an `rd_kafka_t`, handing it the configuration (librdkafka owns the conf on success).
+/// Calls rd_kafka_conf_new, rd_kafka_conf_set, rd_kafka_new.
+private func makeHandle(type: rd_kafka_type_t, settings: KafkaSettings, defaults: [String: String],
+                        box: KafkaCallbackBox, configure: (OpaquePointer) -> Void) throws -> OpaquePointer {
+    guard let conf = rd_kafka_conf_new() else { throw StreamError.kafka(place: settings.brokers, message: "rd_kafka_conf_new failed") }
+    var values = defaults
+    values["bootstrap.servers"] = settings.brokers
+    for (k, v) in settings.extra { values[k] = v }
+    var errstr = [CChar](repeating: 0, count: 512)
+    for (k, v) in values.sorted(by: { $0.key < $1.key }) {
+        if rd_kafka_conf_set(conf, k, v, &errstr, errstr.count) != RD_KAFKA_CONF_OK {
+            rd_kafka_conf_destroy(conf)
+            throw StreamError.kafka(place: settings.brokers, message: "configuration \(k): \(String(cString: errstr))")
+        }
+    }
+    rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(box).toOpaque())
+    rd_kafka_conf_set_error_cb(conf) { rk, err, reason, _ in
+        guard let b = callbackBox(of: rk) else { return }
+        let text = reason.map { String(cString: $0) } ?? errorText(rd_kafka_resp_err_t(rawValue: err))
+        b.health.lastError = text
+        b.health.lastErrorAt = Date()
+        if err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN.rawValue { b.health.allBrokersDown = true }
+    }
+    // librdkafka's own log lines are kept off stderr; errors reach us through error_cb above.
+    rd_kafka_conf_set_log_cb(conf) { _, _, _, _ in }
+    configure(conf)
+    guard let rk = rd_kafka_new(type, conf, &errstr, errstr.count) else {
+        rd_kafka_conf_destroy(conf)
+        throw StreamError.kafka(place: settings.brokers, message: "rd_kafka_new: \(String(cString: errstr))")
+    }
+    return rk
+}
+
+// MARK: - Shared client operations
+
+/// Operations every client handle supports (topic metadata, topic creation, offsets of partitions).
+public class KafkaClient {
+    let handle: OpaquePointer
+    let box: KafkaCallbackBox
+    public let brokers: String
+
+    init(handle: OpaquePointer, box: KafkaCallbackBox, brokers: String) {
+        self.handle = handle
+        self.box = box
+        self.brokers = brokers
+    }
+
+    public var health: KafkaHealth { box.health }
+
+    /// The partition count of `topic`, or nil when the broker does not know it. Calls rd_kafka_metadata.
+    public func partitionCount(topic: String, timeoutMs: Int32 = 5000) throws -> Int? {
+        var md: UnsafePointer<rd_kafka_metadata>? = nil
+        let err = rd_kafka_metadata(handle, 1, nil, &md, timeoutMs)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let md else {
+            throw StreamError.kafka(place: brokers, message: "metadata request failed: \(errorText(err))")
+        }
+        defer { rd_kafka_metadata_destroy(md) }
+        for i in 0..<Int(md.pointee.topic_cnt) {
+            let t = md.pointee.topics[i]
+            if String(cString: t.topic) == topic {
+                return t.err == RD_KAFKA_RESP_ERR_NO_ERROR && t.partition_cnt > 0 ? Int(t.partition_cnt) : nil
+            }
+        }
+        return nil
+    }
+
+    /// Creates `topic` with `partitions` partitions. Returns false when it already existed.
+    /// Calls rd_kafka_CreateTopics and waits for its result event.
+    @discardableResult
+    public func createTopic(_ topic: String, partitions: Int, replicationFactor: Int = 1, timeoutMs: Int32 = 15000) throws -> Bool {
+        var errstr = [CChar](repeating: 0, count: 512)
+        guard let newTopic = rd_kafka_NewTopic_new(topic, Int32(partitions), Int32(replicationFactor), &errstr, errstr.count) else {
+            throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: String(cString: errstr))
+        }
+        defer { rd_kafka_NewTopic_destroy(newTopic) }
+        guard let queue = rd_kafka_queue_new(handle) else { throw StreamError.kafka(place: brokers, message: "rd_kafka_queue_new failed") }
+        defer { rd_kafka_queue_destroy(queue) }
+        var topics: [OpaquePointer?] = [newTopic]
+        rd_kafka_CreateTopics(handle, &topics, 1, nil, queue)
+        guard let event = rd_kafka_queue_poll(queue, Int32(timeoutMs) + 1000) else {
+            throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "no answer to CreateTopics within \(timeoutMs) ms")
+        }
+        defer { rd_kafka_event_destroy(event) }
+        let eventErr = rd_kafka_event_error(event)
+        if eventErr != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "CreateTopics: \(String(cString: rd_kafka_event_error_string(event)))")
+        }
+        guard let result = rd_kafka_event_CreateTopics_result(event) else {
+            throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "CreateTopics: unexpected event")
+        }
+        var count = 0
+        guard let results = rd_kafka_CreateTopics_result_topics(result, &count), count > 0, let r = results[0] else {
+            throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "CreateTopics: empty result")
+        }
+        let err = rd_kafka_topic_result_error(r)
+        if err == RD_KAFKA_RESP_ERR_NO_ERROR { return true }
+        if err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS { return false }
+        let msg = rd_kafka_topic_result_error_string(r).map { String(cString: $0) } ?? errorText(err)
+        throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "CreateTopics: \(msg)")
+    }
+
+    /// The low and high watermark offsets of a partition, asked from the broker.
+    /// Calls rd_kafka_query_watermark_offsets.
+    public func queryWatermarks(topic: String, partition: Int32, timeoutMs: Int32 = 5000) throws -> (low: Int64, high: Int64) {
+        var low: Int64 = 0, high: Int64 = 0
+        let err = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, timeoutMs)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw StreamError.kafka(place: "\(brokers) \(topic)[\(partition)]", message: "watermark query: \(errorText(err))")
+        }
+        return (low, high)
+    }
+
+    /// The high watermark last seen by this client's fetches (no broker round trip), or nil.
+    /// Calls rd_kafka_get_watermark_offsets.
+    public func cachedHighWatermark(topic: String, partition: Int32) -> Int64? {
+        var low: Int64 = -1, high: Int64 = -1
+        let err = rd_kafka_get_watermark_offsets(handle, topic, partition, &low, &high)
+        return err == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil
+    }
+}
+
+// MARK: - Producer
+
+/// An idempotent producer (acks=all) whose delivery reports are counted. Calls rd_kafka_produce.
+public final class KafkaProducer: KafkaClient {
+    private var topics: [String: OpaquePointer] = [:]
+
+    /// - Parameters:
+    ///   - settings: brokers and extra librdkafka properties.
+    ///   Defaults: `enable.idempotence=true`, `acks=all`, `linger.ms=5`, `compression.type=lz4`.
+    public init(settings: KafkaSettings) throws {
+        let box = KafkaCallbackBox(brokers: settings.brokers)
+        let defaults = [
+            "enable.idempotence": "true", "acks": "all", "linger.ms": "5",
+            "compression.type": "lz4", "queue.buffering.max.messages": "500000",
+            "batch.num.messages": "10000", "message.timeout.ms": "120000",
+        ]
+        let rk = try makeHandle(type: RD_KAFKA_PRODUCER, settings: settings, defaults: defaults, box: box) { conf in
+            rd_kafka_conf_set_dr_msg_cb(conf) { rk, msg, _ in
+                guard let b = callbackBox(of: rk), let msg else { return }
+                if msg.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    b.delivered += 1
+                } else {
+                    b.deliveryFailures += 1
+                    if b.firstDeliveryError == nil {
+                        let topic = msg.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?"
+                        b.firstDeliveryError = "\(b.brokers) \(topic)[\(msg.pointee.partition)]: \(errorText(msg.pointee.err))"
+                    }
+                }
+            }
+        }
+        super.init(handle: rk, box: box, brokers: settings.brokers)
+    }
+
+    deinit {
+        for (_, t) in topics { rd_kafka_topic_destroy(t) }
+        rd_kafka_destroy(handle)
+    }
+
+    /// Messages acknowledged by the broker so far.
+    public var delivered: Int { box.delivered }
+    /// Messages whose delivery failed (after librdkafka's own retries).
+    public var deliveryFailures: Int { box.deliveryFailures }
+    public var firstDeliveryError: String? { box.firstDeliveryError }
+
+    private func topicHandle(_ name: String) throws -> OpaquePointer {
+        if let t = topics[name] { return t }
+        guard let t = rd_kafka_topic_new(handle, name, nil) else {
+            throw StreamError.kafka(place: "\(brokers) topic \(name)", message: "rd_kafka_topic_new failed")
+        }
+        topics[name] = t
+        return t
+    }
+
+    /// Queues one message (copied) for `topic`, partitioned by `key`; waits while the local queue is full.
+    public func send(topic: String, key: [UInt8]?, value: [UInt8]) throws {
+        let t = try topicHandle(topic)
+        while true {
+            let rc: Int32 = value.withUnsafeBytes { v in
+                if let key {
+                    return key.withUnsafeBytes { k in
+                        rd_kafka_produce(t, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                                         UnsafeMutableRawPointer(mutating: v.baseAddress), v.count, k.baseAddress, k.count, nil)
+                    }
+                }
+                return rd_kafka_produce(t, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                                        UnsafeMutableRawPointer(mutating: v.baseAddress), v.count, nil, 0, nil)
+            }
+            if rc == 0 { return }
+            let err = rd_kafka_last_error()
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                rd_kafka_poll(handle, 50)
+                continue
+            }
+            throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "produce: \(errorText(err))")
+        }
+    }
+
+    /// Serves delivery reports and errors for up to `timeoutMs`. Calls rd_kafka_poll.
+    public func poll(timeoutMs: Int32 = 0) { rd_kafka_poll(handle, timeoutMs) }
+
+    /// Messages queued but not yet acknowledged.
+    public var inFlight: Int { Int(rd_kafka_outq_len(handle)) }
+
+    /// Waits until every queued message is delivered or `timeoutMs` passes. Calls rd_kafka_flush.
+    public func flush(timeoutMs: Int32) throws {
+        let err = rd_kafka_flush(handle, timeoutMs)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw StreamError.kafka(place: brokers, message: "flush: \(inFlight) messages still undelivered after \(timeoutMs) ms (\(errorText(err)); last error: \(box.health.lastError ?? "none"))")
+        }
+    }
+}
+
+// MARK: - Consumer
+
+/// One message, valid only inside the `pollUnsafeMessage` closure that lends it.
+public struct UnsafeKafkaMessage {
+    public var partition: Int32
+    public var offset: Int64
+    public var key: UnsafeRawBufferPointer?
+    public var payload: UnsafeRawBufferPointer
+}
+
+/// What a consumer poll produced.
+public enum KafkaPollResult {
+    case message
+    case timeout
+    /// The consumer reached the current end of a partition.
+    case endOfPartition(partition: Int32, offset: Int64)
+    case error(String)
+}
+
+/// A group consumer with manual offsets: no auto commit, start offsets chosen by the rebalance handler.
+public final class KafkaConsumer: KafkaClient {
+    public let topic: String
+
+    /// - Parameters:
+    ///   - group: `group.id`.
+    ///   - rebalance: called on the polling thread for each assignment change (see `KafkaRebalance`).
+    ///   Defaults: `enable.auto.commit=false`, `enable.auto.offset.store=false`,
+    ///   `enable.partition.eof=true`, `partition.assignment.strategy=range` (eager), `auto.offset.reset=earliest`.
+    public init(settings: KafkaSettings, group: String, topic: String, rebalance: @escaping (KafkaRebalance) -> [Int32: Int64]) throws {
+        let box = KafkaCallbackBox(brokers: settings.brokers)
+        box.rebalance = rebalance
+        let defaults = [
+            "group.id": group, "enable.auto.commit": "false", "enable.auto.offset.store": "false",
+            "enable.partition.eof": "true", "partition.assignment.strategy": "range",
+            "auto.offset.reset": "earliest", "fetch.wait.max.ms": "100",
+            "queued.min.messages": "50000", "max.partition.fetch.bytes": "262144", "session.timeout.ms": "10000",
+            "topic.metadata.refresh.interval.ms": "5000",
+        ]
+        let rk = try makeHandle(type: RD_KAFKA_CONSUMER, settings: settings, defaults: defaults, box: box) { conf in
+            rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, _ in
+                guard let rk, let partitions else { return }
+                let b = callbackBox(of: rk)
+                var byTopic: [String: [Int32]] = [:]
+                for i in 0..<Int(partitions.pointee.cnt) {
+                    let e = partitions.pointee.elems[i]
+                    byTopic[String(cString: e.topic), default: []].append(e.partition)
+                }
+                if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
+                    var starts: [String: [Int32: Int64]] = [:]
+                    for (t, ps) in byTopic { starts[t] = b?.rebalance?(.assign(topic: t, partitions: ps.sorted())) ?? [:] }
+                    for i in 0..<Int(partitions.pointee.cnt) {
+                        let e = partitions.pointee.elems[i]
+                        partitions.pointee.elems[i].offset = starts[String(cString: e.topic)]?[e.partition] ?? Int64(RD_KAFKA_OFFSET_BEGINNING)
+                    }
+                    rd_kafka_assign(rk, partitions)
+                } else {
+                    for (t, ps) in byTopic { _ = b?.rebalance?(.revoke(topic: t, partitions: ps.sorted())) }
+                    rd_kafka_assign(rk, nil)
+                }
+            }
+        }
+        self.topic = topic
+        super.init(handle: rk, box: box, brokers: settings.brokers)
+        rd_kafka_poll_set_consumer(rk)
+        guard let list = rd_kafka_topic_partition_list_new(1) else { throw StreamError.kafka(place: brokers, message: "out of memory") }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        rd_kafka_topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA)
+        let err = rd_kafka_subscribe(rk, list)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "subscribe: \(errorText(err))")
+        }
+    }
+
+    deinit {
+        rd_kafka_consumer_close(handle)
+        rd_kafka_destroy(handle)
+    }
+
+    /// Waits up to `timeoutMs` for one message or event; a message is lent to `body` for the duration
+    /// of the call. Rebalance callbacks run inside this call. Calls rd_kafka_consumer_poll.
+    public func pollUnsafeMessage(timeoutMs: Int32, _ body: (UnsafeKafkaMessage) throws -> Void) rethrows -> KafkaPollResult {
+        guard let m = rd_kafka_consumer_poll(handle, timeoutMs) else { return .timeout }
+        defer { rd_kafka_message_destroy(m) }
+        let msg = m.pointee
+        if msg.err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+            return .endOfPartition(partition: msg.partition, offset: msg.offset)
+        }
+        if msg.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            let topic = msg.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? self.topic
+            let detail = String(cString: rd_kafka_message_errstr(m))
+            return .error("\(brokers) \(topic)[\(msg.partition)]: \(detail)")
+        }
+        let payload = UnsafeRawBufferPointer(start: msg.payload, count: msg.payload == nil ? 0 : msg.len)
+        let key = msg.key.map { UnsafeRawBufferPointer(start: $0, count: msg.key_len) }
+        try body(UnsafeKafkaMessage(partition: msg.partition, offset: msg.offset, key: key, payload: payload))
+        return .message
+    }
+
+    /// Commits `offsets` (next offset to read, per partition) to the group coordinator without waiting.
+    /// nq's own offsets live in the store; this only makes lag visible to Kafka tools. Calls rd_kafka_commit.
+    public func commitAsync(_ offsets: [Int32: Int64]) {
+        guard !offsets.isEmpty, let list = rd_kafka_topic_partition_list_new(Int32(offsets.count)) else { return }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for (p, o) in offsets {
+            rd_kafka_topic_partition_list_add(list, topic, p).pointee.offset = o
+        }
+        rd_kafka_commit(handle, list, 1)
+    }
+
+    /// Stops (`paused: true`) or restarts fetching `partitions`; the consumer's position is kept, so no
+    /// message is skipped or repeated. Calls rd_kafka_pause_partitions / rd_kafka_resume_partitions.
+    public func setPaused(_ paused: Bool, partitions: [Int32]) {
+        guard !partitions.isEmpty, let list = rd_kafka_topic_partition_list_new(Int32(partitions.count)) else { return }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for p in partitions { rd_kafka_topic_partition_list_add(list, topic, p) }
+        if paused { rd_kafka_pause_partitions(handle, list) } else { rd_kafka_resume_partitions(handle, list) }
+    }
+
+    /// The partitions currently assigned to this consumer. Calls rd_kafka_assignment.
+    public func assignment() -> [Int32] {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>? = nil
+        guard rd_kafka_assignment(handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        return (0..<Int(list.pointee.cnt)).map { list.pointee.elems[$0].partition }.sorted()
+    }
+}
+
+// MARK: - Mock cluster (tests)
+
+/// librdkafka's in-process mock cluster, for tests that need no broker; supports fault injection.
+public final class KafkaMockCluster {
+    private let owner: OpaquePointer
+    private let cluster: OpaquePointer
+    private let box = KafkaCallbackBox(brokers: "mock")
+
+    /// Starts `brokers` mock brokers. Calls rd_kafka_mock_cluster_new.
+    public init(brokers: Int = 3) throws {
+        owner = try makeHandle(type: RD_KAFKA_PRODUCER, settings: KafkaSettings(brokers: ""), defaults: [:], box: box) { _ in }
+        guard let c = rd_kafka_mock_cluster_new(owner, Int32(brokers)) else {
+            rd_kafka_destroy(owner)
+            throw StreamError.kafka(place: "mock cluster", message: "rd_kafka_mock_cluster_new failed")
+        }
+        cluster = c
+    }
+
+    deinit {
+        rd_kafka_mock_cluster_destroy(cluster)
+        rd_kafka_destroy(owner)
+    }
+
+    /// The `bootstrap.servers` string of the mock brokers.
+    public var bootstrapServers: String { String(cString: rd_kafka_mock_cluster_bootstraps(cluster)) }
+
+    public func createTopic(_ name: String, partitions: Int) throws {
+        let err = rd_kafka_mock_topic_create(cluster, name, Int32(partitions), 1)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw StreamError.kafka(place: "mock topic \(name)", message: errorText(err)) }
+    }
+
+    /// Makes the next `count` requests of Kafka API `apiKey` (0 = Produce, 1 = Fetch, 8 = OffsetCommit, ...)
+    /// fail with a retriable error (`NOT_LEADER_FOR_PARTITION` by default, or the given librdkafka code).
+    /// Calls rd_kafka_mock_push_request_errors_array.
+    public func failNextRequests(apiKey: Int16, count: Int, code: Int32? = nil) {
+        let err = code.map { rd_kafka_resp_err_t(rawValue: $0) } ?? RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION
+        let errors = [rd_kafka_resp_err_t](repeating: err, count: count)
+        errors.withUnsafeBufferPointer { rd_kafka_mock_push_request_errors_array(cluster, apiKey, count, $0.baseAddress) }
+    }
+
+    /// Takes broker `id` (1-based) down or brings it back. Calls rd_kafka_mock_broker_set_down/up.
+    public func setBroker(_ id: Int32, up: Bool) {
+        if up { rd_kafka_mock_broker_set_up(cluster, id) } else { rd_kafka_mock_broker_set_down(cluster, id) }
+    }
+
+    /// Sets the leader broker of a partition. Calls rd_kafka_mock_partition_set_leader.
+    public func setLeader(topic: String, partition: Int32, broker: Int32) {
+        rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker)
+    }
+}

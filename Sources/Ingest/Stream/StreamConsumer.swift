@@ -1,0 +1,422 @@
+import ColumnStore
+import Foundation
+
+/// Settings of `nq consume`.
+public struct StreamConsumerOptions: Sendable {
+    public var settings: KafkaSettings
+    public var topic: String
+    /// Kafka consumer group. Default: `nq`.
+    public var group = "nq"
+    public var window = WindowConfiguration()
+    /// Stop once every assigned partition is caught up. Default: false (run until a signal).
+    public var untilEnd = false
+    /// With `untilEnd`: finalize every open window before stopping. Default: false.
+    public var final = false
+    /// A micro-batch is stored after this many seconds. Default: 0.25.
+    public var flushIntervalSeconds = 0.25
+    /// ... or once it holds this many events. Default: 200,000.
+    public var maxBatchEvents = 200_000
+    /// With `untilEnd`: give up when no partition is assigned after this many seconds. Default: 60.
+    public var connectTimeoutSeconds = 60.0
+    /// Open windows above which partitions running ahead in event time are paused. Default: 20,000.
+    public var maxOpenWindows = 20_000
+    /// Seconds between status reports. Default: 1.
+    public var statusIntervalSeconds = 1.0
+
+    public init(settings: KafkaSettings, topic: String) {
+        self.settings = settings
+        self.topic = topic
+    }
+}
+
+/// `nq consume`: reads the topic with manual offsets and stores each micro-batch, its finalized windows
+/// and the new offsets and window state in one catalog transaction (docs/streaming.md).
+public final class StreamConsumer {
+    let store: Store
+    let options: StreamConsumerOptions
+    var namespace: String { "stream:" + options.topic }
+
+    private var parser = EventParser()
+    private var aggregator: WindowAggregator
+    private var genres: [UInt64: String] = [:]
+    private var interned: [UInt64: String] = [:]
+    private var watch = TableBatch(StreamTables.watchEvents)
+    private var dead = TableBatch(StreamTables.deadLetters)
+    private var engagement = TableBatch(StreamTables.engagement)
+    private var eventTypes = TableBatch(StreamTables.eventTypes)
+    private var topGenres = TableBatch(StreamTables.topGenres)
+    private var topCountries = TableBatch(StreamTables.topCountries)
+    private var late = TableBatch(StreamTables.lateEvents)
+    /// Next offset per partition, including the pending batch.
+    private var positions: [Int32: Int64] = [:]
+    /// Next offset per partition as committed to the store.
+    private var stored: [Int32: Int64] = [:]
+    private var summary = StreamSummary()
+    private var totals = (events: 0, deadLetters: 0, late: 0, windows: 0)
+    private var pendingEvents = 0
+    private var pendingLate = 0
+    private var batchOpenedAt: Double?
+    private var writer: StoreWriter?
+    /// The store writer while `run` holds the store's write lock (for work done from `onStatus`, such
+    /// as recording export progress); nil otherwise.
+    public var activeWriter: StoreWriter? { writer }
+    private var callbackError: Error?
+    private var endReached: Set<Int32> = []
+    private var ends: [Int32: Int64] = [:]
+    private var rate = 0.0
+    private var paused: Set<Int32> = []
+    private var firstMessageAt: Double?
+    /// Starts of the open windows that have a `window:` key in the store.
+    private var persistedWindows: Set<Int64> = []
+
+    public init(store: Store, options: StreamConsumerOptions) throws {
+        self.store = store
+        self.options = options
+        aggregator = WindowAggregator(config: options.window)
+        try loadState()
+        genres = try Self.loadGenres(store)
+    }
+
+    private static func now() -> Double { Date().timeIntervalSince1970 }
+
+    // MARK: state
+
+    private func loadState() throws {
+        let state = try store.state(namespace: namespace)
+        for (k, v) in state where k.hasPrefix("offset:") {
+            guard let p = Int32(k.dropFirst(7)), let o = Int64(v) else {
+                throw StreamError.badState(namespace: namespace, key: k, detail: "not a partition offset: \(v)")
+            }
+            stored[p] = o
+        }
+        positions = stored
+        if let w = state["watermark"] {
+            do {
+                var snapshot = try JSONDecoder().decode(WindowSnapshot.self, from: Data(w.utf8))
+                for (k, v) in state where k.hasPrefix("window:") {
+                    do {
+                        snapshot.open.append(try JSONDecoder().decode(WindowState.self, from: Data(v.utf8)))
+                    } catch {
+                        throw StreamError.badState(namespace: namespace, key: k, detail: "\(error)")
+                    }
+                }
+                aggregator.restore(snapshot)
+                persistedWindows = Set(snapshot.open.map(\.start))
+            } catch let e as StreamError {
+                throw e
+            } catch {
+                throw StreamError.badState(namespace: namespace, key: "watermark", detail: "\(error)")
+            }
+        }
+        if let s = state["totals"] {
+            let parts = s.split(separator: ",").compactMap { Int($0) }
+            if parts.count == 4 { totals = (parts[0], parts[1], parts[2], parts[3]) }
+        }
+    }
+
+    /// movie_id → movies.genre_primary, read from the store's `movies` table when there is one
+    /// (first row per movie_id wins; a NULL genre is "unknown").
+    static func loadGenres(_ store: Store) throws -> [UInt64: String] {
+        guard let t = try store.tableIfExists("movies"), let mi = t.schema.index(of: "movie_id"),
+              let gi = t.schema.index(of: "genre_primary") else { return [:] }
+        var map: [UInt64: String] = [:]
+        for s in t.segments {
+            let r = try store.openSegment(s)
+            let ids = try r.readColumn(mi), gs = try r.readColumn(gi)
+            for i in 0..<ids.count {
+                guard case .string(let id) = ids.value(at: i) else { continue }
+                var key = id
+                let h = key.withUTF8 { fnv1a64(UnsafeRawBufferPointer($0)) }
+                if map[h] == nil {
+                    if case .string(let g) = gs.value(at: i) { map[h] = g } else { map[h] = "unknown" }
+                }
+            }
+        }
+        return map
+    }
+
+    // MARK: running
+
+    /// Consumes until `shouldStop` returns true, or (with `untilEnd`) until caught up.
+    public func run(shouldStop: () -> Bool, onStatus: (StreamStatus) -> Void) throws -> StreamSummary {
+        let started = Self.now()
+        try store.write { writer in
+            self.writer = writer
+            defer { self.writer = nil }
+            try writer.commit { tx in try StreamTables.ensure(in: tx) }
+            var settings = options.settings
+            if settings.extra["group.instance.id"] == nil { settings.extra["group.instance.id"] = instanceID }
+            let consumer = try KafkaConsumer(settings: settings, group: options.group, topic: options.topic) { [unowned self] change in
+                self.rebalance(change)
+            }
+            try loop(consumer, started: started, shouldStop: shouldStop, onStatus: onStatus)
+            if options.untilEnd && options.final && !summary.stoppedBySignal {
+                aggregator.closeAll(now: Self.now())
+            }
+            try flush(consumer)
+            onStatus(status(consumer))
+        }
+        summary.seconds = Self.now() - started
+        if let first = firstMessageAt { summary.secondsSinceFirstMessage = Self.now() - first }
+        return summary
+    }
+
+    /// The static group member id of this store's consumer of this topic (KIP-345): a consumer restarted
+    /// after a crash takes its partitions back at once instead of waiting for the broker to expire the
+    /// dead member's session.
+    var instanceID: String {
+        let path = URL(fileURLWithPath: store.path).standardizedFileURL.resolvingSymlinksInPath().path
+        var bytes = Array((path + "\u{0}" + options.topic).utf8)
+        let h = bytes.withUnsafeMutableBytes { fnv1a64(UnsafeRawBufferPointer($0)) }
+        return "nq-" + String(h, radix: 16)
+    }
+
+    private func rebalance(_ change: KafkaRebalance) -> [Int32: Int64] {
+        switch change {
+        case .assign(_, let partitions):
+            aggregator.assign(partitions, now: Self.now())
+            for p in partitions { endReached.remove(p); paused.remove(p) }
+            return stored.filter { partitions.contains($0.key) }
+        case .revoke(_, let partitions):
+            do { try flush(nil) } catch { callbackError = error }
+            aggregator.revoke(partitions)
+            for p in partitions { paused.remove(p) }
+            return [:]
+        }
+    }
+
+    private func loop(_ consumer: KafkaConsumer, started: Double, shouldStop: () -> Bool, onStatus: (StreamStatus) -> Void) throws {
+        var lastStatus = Self.now()
+        var lastEndCheck = 0.0
+        var rateMark = (time: Self.now(), events: totals.events + pendingEvents)
+        var sinceClock = 0
+        var now = Self.now()
+        while !shouldStop() {
+            let result = consumer.pollUnsafeMessage(timeoutMs: 100) { m in
+                handle(m, now: now)
+            }
+            if let e = callbackError { throw e }
+            sinceClock += 1
+            switch result {
+            case .message:
+                if sinceClock < 256 { continue }
+            case .endOfPartition(let p, let offset):
+                if offset >= (positions[p] ?? 0) { endReached.insert(p) }
+            case .timeout, .error:
+                break
+            }
+            sinceClock = 0
+            now = Self.now()
+            aggregator.tick(now: now, caughtUp: endReached)
+            align(consumer)
+            if let opened = batchOpenedAt, now - opened >= options.flushIntervalSeconds || pendingEvents >= options.maxBatchEvents {
+                try flush(consumer)
+            } else if batchOpenedAt == nil, !aggregator.closed.isEmpty {
+                batchOpenedAt = now
+            }
+            if now - lastStatus >= options.statusIntervalSeconds {
+                let n = totals.events + pendingEvents
+                rate = Double(n - rateMark.events) / max(0.001, now - rateMark.time)
+                rateMark = (now, n)
+                lastStatus = now
+                onStatus(status(consumer))
+            }
+            if options.untilEnd {
+                let assigned = consumer.assignment()
+                if assigned.isEmpty {
+                    if now - started > options.connectTimeoutSeconds {
+                        throw StreamError.unreachable(brokers: options.settings.brokers, seconds: options.connectTimeoutSeconds,
+                                                      lastError: consumer.health.lastError ?? "no partitions of \(options.topic) assigned")
+                    }
+                    continue
+                }
+                if case .message = result { continue }
+                if now - lastEndCheck >= 0.5 {
+                    lastEndCheck = now
+                    var caughtUp = true
+                    for p in assigned {
+                        if endReached.contains(p) { continue }
+                        let end = (try? consumer.queryWatermarks(topic: options.topic, partition: p, timeoutMs: 2000).high) ?? consumer.cachedHighWatermark(topic: options.topic, partition: p)
+                        if let end { ends[p] = end }
+                        guard let end, (positions[p] ?? 0) >= end else { caughtUp = false; break }
+                    }
+                    if caughtUp { return }
+                }
+            }
+        }
+        summary.stoppedBySignal = true
+    }
+
+    /// Watermark alignment: once more than `maxOpenWindows` windows are open, pauses fetching from each
+    /// partition whose event time runs more than the lateness plus one window ahead of the slowest
+    /// partition that still has messages to deliver, and resumes it when it is no longer ahead or the open
+    /// windows fall below half the limit. Without it a broker that serves one partition at a time would make
+    /// the consumer hold open every window of the fast partitions until the slowest one is read.
+    private func align(_ consumer: KafkaConsumer) {
+        let limit = options.window.latenessMicros + options.window.sizeMicros
+        let assigned = aggregator.assigned
+        let openCount = aggregator.open.count
+        guard openCount >= options.maxOpenWindows || !paused.isEmpty else { return }
+        var toPause: [Int32] = [], toResume: [Int32] = []
+        for p in assigned {
+            var slowest = Int64.max
+            for q in assigned where q != p && !endReached.contains(q) {
+                slowest = min(slowest, aggregator.partitionMax[q] ?? .min)
+            }
+            let ahead = slowest != .max && (aggregator.partitionMax[p] ?? .min) > slowest &+ limit
+            if ahead && openCount >= options.maxOpenWindows && !paused.contains(p) { toPause.append(p) }
+            if paused.contains(p) && (!ahead || openCount < options.maxOpenWindows / 2) { toResume.append(p) }
+        }
+        if !toPause.isEmpty { consumer.setPaused(true, partitions: toPause); paused.formUnion(toPause) }
+        if !toResume.isEmpty { consumer.setPaused(false, partitions: toResume); paused.subtract(toResume) }
+    }
+
+    /// Parses one message into the batch (or the dead letters) and the windows.
+    private func handle(_ m: UnsafeKafkaMessage, now: Double) {
+        var e = ParsedEvent()
+        endReached.remove(m.partition)
+        if batchOpenedAt == nil { batchOpenedAt = now }
+        if firstMessageAt == nil { firstMessageAt = Self.now() }
+        positions[m.partition] = m.offset + 1
+        pendingEvents += 1
+        do {
+            try parser.parse(m.payload, into: &e)
+        } catch {
+            let reason = (error as? DeadLetterReason)?.text ?? "\(error)"
+            dead.columns[0].appendString(options.topic)
+            dead.columns[1].appendInt64(Int64(m.partition))
+            dead.columns[2].appendInt64(m.offset)
+            if let k = m.key { dead.columns[3].appendString(String(decoding: k, as: UTF8.self)) } else { dead.columns[3].appendNull() }
+            dead.columns[4].appendString(String(decoding: m.payload, as: UTF8.self))
+            dead.columns[5].appendString(reason)
+            dead.columns[6].appendInt64(Int64(now * 1_000_000))
+            return
+        }
+        parser.scratch.withUnsafeBytes { s in
+            func bytes(_ r: ByteRange) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: s[Int(r.start)..<Int(r.start + r.count)]) }
+            watch.columns[0].appendString(bytes(e.session))
+            watch.columns[1].appendString(bytes(e.user))
+            watch.columns[2].appendString(bytes(e.movie))
+            if let d = e.watchDate { watch.columns[3].appendDate(d) } else { watch.columns[3].appendNull() }
+            if let r = e.device { watch.columns[4].appendString(bytes(r)) } else { watch.columns[4].appendNull() }
+            if let d = e.duration { watch.columns[5].appendDouble(d) } else { watch.columns[5].appendNull() }
+            if let p = e.progress { watch.columns[6].appendDouble(p) } else { watch.columns[6].appendNull() }
+            watch.columns[7].appendString(bytes(e.action))
+            if let r = e.quality { watch.columns[8].appendString(bytes(r)) } else { watch.columns[8].appendNull() }
+            if let r = e.country { watch.columns[9].appendString(bytes(r)) } else { watch.columns[9].appendNull() }
+            if let b = e.isDownload { watch.columns[10].appendBool(b) } else { watch.columns[10].appendNull() }
+            if let r = e.userRating { watch.columns[11].appendInt64(r) } else { watch.columns[11].appendNull() }
+            watch.columns[12].appendInt64(e.eventTime)
+            watch.columns[13].appendInt64(Int64(m.partition))
+            watch.columns[14].appendInt64(m.offset)
+
+            let action = intern(bytes(e.action))
+            let country = e.country.map { intern(bytes($0)) } ?? "unknown"
+            let genre = genres[fnv1a64(bytes(e.movie))] ?? "unknown"
+            let skip = action == "stopped" && (e.progress.map { $0 < 25 } ?? false)
+            let event = WindowEvent(eventTime: e.eventTime, user: fnv1a64(bytes(e.user)), session: fnv1a64(bytes(e.session)),
+                                    action: action, genre: genre, country: country, duration: e.duration, isSkip: skip)
+            if !aggregator.add(event, partition: m.partition, now: now) { pendingLate += 1 }
+        }
+    }
+
+    private func intern(_ b: UnsafeRawBufferPointer) -> String {
+        let h = fnv1a64(b)
+        if let s = interned[h], s.utf8.elementsEqual(b) { return s }
+        let s = String(decoding: b, as: UTF8.self)
+        if interned.count < 10_000 { interned[h] = s }
+        return s
+    }
+
+    /// Stores the pending batch, the finalized windows, the offsets and the window state in one transaction.
+    private func flush(_ consumer: KafkaConsumer?) throws {
+        guard let writer else { return }
+        let finalizedAt = aggregator.drainClosed(engagement: &engagement, eventTypes: &eventTypes, genres: &topGenres,
+                                                 countries: &topCountries, late: &late)
+        let offsetsChanged = positions.contains { self.stored[$0.key] != $0.value }
+        guard offsetsChanged || !finalizedAt.isEmpty || late.rows > 0 else {
+            batchOpenedAt = nil
+            return
+        }
+        let eventRows = watch.rows, deadRows = dead.rows, windowRows = engagement.rows
+        var pending: [(String, PendingSegment)] = []
+        func write(_ b: inout TableBatch) throws {
+            guard b.rows > 0 else { return }
+            let columns = b.take()
+            pending.append((b.schema.name, try writer.writeSegment(schema: b.schema, columns: columns)))
+        }
+        try write(&watch)
+        try write(&dead)
+        try write(&engagement)
+        try write(&eventTypes)
+        try write(&topGenres)
+        try write(&topCountries)
+        try write(&late)
+        var snapshot = aggregator.snapshot
+        snapshot.open = []
+        let encoder = JSONEncoder()
+        var windowValues: [(key: String, value: String?)] = []
+        let watermarkValue: String
+        do {
+            watermarkValue = String(decoding: try encoder.encode(snapshot), as: UTF8.self)
+            for (start, w) in aggregator.takeDirty() {
+                if let w {
+                    windowValues.append(("window:\(start)", w.json))
+                    persistedWindows.insert(start)
+                } else if persistedWindows.remove(start) != nil {
+                    windowValues.append(("window:\(start)", nil))
+                }
+                // A window opened and closed within this batch was never stored: nothing to remove.
+            }
+        } catch {
+            throw StreamError.badState(namespace: namespace, key: "watermark", detail: "cannot encode: \(error)")
+        }
+        let newTotals = (events: totals.events + eventRows, deadLetters: totals.deadLetters + deadRows,
+                         late: totals.late + pendingLate, windows: totals.windows + windowRows)
+        let positions = self.positions, storedBefore = self.stored, ns = namespace
+        try writer.commit { tx in
+            for (table, segment) in pending { try tx.addSegments([segment], to: table) }
+            for (p, o) in positions where storedBefore[p] != o { try tx.setState(namespace: ns, key: "offset:\(p)", value: String(o)) }
+            try tx.setState(namespace: ns, key: "watermark", value: watermarkValue)
+            for (key, value) in windowValues {
+                if let value { try tx.setState(namespace: ns, key: key, value: value) } else { try tx.removeState(namespace: ns, key: key) }
+            }
+            try tx.setState(namespace: ns, key: "totals", value: "\(newTotals.events),\(newTotals.deadLetters),\(newTotals.late),\(newTotals.windows)")
+            try tx.setState(namespace: ns, key: "rate", value: String(format: "%.0f", rate))
+            try tx.setState(namespace: ns, key: "group", value: options.group)
+        }
+        let committedAt = Self.now()
+        self.stored = positions
+        totals = newTotals
+        summary.events += eventRows
+        summary.deadLetters += deadRows
+        summary.lateEvents += pendingLate
+        summary.windowsEmitted += windowRows
+        summary.batches += 1
+        for t in finalizedAt { summary.maxFinalizeDelay = max(summary.maxFinalizeDelay, committedAt - t) }
+        pendingEvents = 0
+        pendingLate = 0
+        batchOpenedAt = nil
+        consumer?.commitAsync(positions)
+    }
+
+    func status(_ consumer: KafkaConsumer?) -> StreamStatus {
+        var s = StreamStatus(topic: options.topic)
+        let parts = consumer?.assignment() ?? positions.keys.sorted()
+        s.partitions = parts.map { p in
+            let end = consumer?.cachedHighWatermark(topic: options.topic, partition: p) ?? ends[p]
+            return StreamStatus.Partition(partition: p, position: positions[p] ?? 0, end: end)
+        }
+        s.eventsPerSecond = rate
+        s.eventsStored = totals.events
+        s.openWindows = aggregator.open.count
+        s.watermark = aggregator.watermark == .min ? nil : aggregator.watermark
+        s.deadLetters = totals.deadLetters
+        s.lateEvents = totals.late
+        s.windowsEmitted = totals.windows
+        if let h = consumer?.health, let at = h.lastErrorAt, Date().timeIntervalSince(at) < 5, let e = h.lastError {
+            s.brokerProblem = "broker \(options.settings.brokers): \(e) (retrying)"
+        }
+        return s
+    }
+}

@@ -1,0 +1,355 @@
+import ColumnStore
+import Foundation
+
+/// Settings of the event-time windows.
+public struct WindowConfiguration: Sendable {
+    /// Tumbling window length in microseconds. Default: 1 minute.
+    public var sizeMicros: Int64 = 60 * CivilTime.microsPerSecond
+    /// Allowed lateness in microseconds: a partition's watermark is the latest event time it delivered
+    /// minus this. Default: 2 minutes.
+    public var latenessMicros: Int64 = 120 * CivilTime.microsPerSecond
+    /// Seconds without a message after which a partition stops holding the watermark back. Default: 10.
+    public var idleTimeoutSeconds: Double = 10
+
+    public init() {}
+}
+
+/// A set of 64-bit identifier hashes that persists as base64 of its little-endian values.
+struct HashSet: Codable, Equatable {
+    var values: Set<UInt64> = []
+
+    init() {}
+
+    init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let data = Data(base64Encoded: text), data.count % 8 == 0 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad hash set"))
+        }
+        values.reserveCapacity(data.count / 8)
+        data.withUnsafeBytes { raw in
+            for k in 0..<(raw.count / 8) { values.insert(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self))) }
+        }
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(base64)
+    }
+
+    /// The values as base64 of their little-endian bytes (in set order).
+    var base64: String {
+        var data = Data(count: values.count * 8)
+        data.withUnsafeMutableBytes { raw in
+            var k = 0
+            for v in values {
+                raw.storeBytes(of: v.littleEndian, toByteOffset: k, as: UInt64.self)
+                k += 8
+            }
+        }
+        return data.base64EncodedString()
+    }
+}
+
+/// Events and distinct users of one group (a genre or a country) in a window.
+struct GroupCount: Codable, Equatable {
+    var events: Int64 = 0
+    var users = HashSet()
+}
+
+/// The running aggregates of one open window.
+struct WindowState: Codable, Equatable {
+    var start: Int64
+    var events: Int64 = 0
+    var users = HashSet()
+    var sessions = HashSet()
+    var durationSum: Double = 0
+    var durationCount: Int64 = 0
+    var skips: Int64 = 0
+    var actions: [String: Int64] = [:]
+    var genres: [String: GroupCount] = [:]
+    var countries: [String: GroupCount] = [:]
+
+    init(start: Int64) { self.start = start }
+
+    /// The same JSON `JSONEncoder` would write (read back with `JSONDecoder`), written by hand: the
+    /// consumer stores every changed open window at each micro-batch, and `JSONEncoder` was the
+    /// consumer's largest cost.
+    var json: String {
+        func name(_ s: String) -> String { "\"" + StreamInput.escape(s) + "\"" }
+        func groups(_ g: [String: GroupCount]) -> String {
+            "{" + g.map { name($0.key) + ":{\"events\":\($0.value.events),\"users\":\"\($0.value.users.base64)\"}" }.joined(separator: ",") + "}"
+        }
+        var out = "{\"start\":\(start),\"events\":\(events),\"users\":\"\(users.base64)\",\"sessions\":\"\(sessions.base64)\","
+        out += "\"durationSum\":\(durationSum),\"durationCount\":\(durationCount),\"skips\":\(skips),"
+        out += "\"actions\":{" + actions.map { name($0.key) + ":\($0.value)" }.joined(separator: ",") + "},"
+        out += "\"genres\":" + groups(genres) + ",\"countries\":" + groups(countries) + "}"
+        return out
+    }
+}
+
+/// What the window logic needs of one event.
+struct WindowEvent {
+    var eventTime: Int64
+    var user: UInt64
+    var session: UInt64
+    var action: String
+    var genre: String
+    var country: String
+    var duration: Double?
+    var isSkip: Bool
+}
+
+/// The persisted part of the window logic besides the open windows (which are stored one state key each).
+struct WindowSnapshot: Codable {
+    var watermark: Int64
+    var partitionMax: [String: Int64]
+    var open: [WindowState] = []
+}
+
+/// Event-time tumbling windows with a watermark combined over partitions.
+///
+/// Each partition's watermark is the latest event time it delivered minus the allowed lateness. The
+/// stream's watermark is the minimum over assigned, non-idle partitions (a partition that delivered
+/// nothing yet holds it at minus infinity until it turns idle); when every partition is idle it is the
+/// maximum of their watermarks. It never moves back. A window [start, start + size) is finalized once
+/// the watermark reaches its end; an event whose window is already finalized is late: it is counted
+/// in `lateCounts`, not folded in.
+struct WindowAggregator {
+    let config: WindowConfiguration
+    private(set) var open: [Int64: WindowState] = [:]
+    private(set) var partitionMax: [Int32: Int64] = [:]
+    private var lastActivity: [Int32: Double] = [:]
+    private var idle: Set<Int32> = []
+    private(set) var assigned: Set<Int32> = []
+    private(set) var watermark: Int64 = .min
+    /// Starts of the open windows, ascending (the next to close first).
+    private var starts: [Int64] = []
+    private var nextCloseAt: Int64 { starts.first.map { $0 + config.sizeMicros } ?? .max }
+    /// Finalized windows not yet written, with the wall time they were finalized.
+    var closed: [(window: WindowState, at: Double)] = []
+    /// Late events per window start, not yet written.
+    var lateCounts: [Int64: Int64] = [:]
+    /// Starts of windows opened, changed or closed since the last `takeDirty`.
+    private(set) var dirty: Set<Int64> = []
+
+    init(config: WindowConfiguration) { self.config = config }
+
+    func windowStart(_ t: Int64) -> Int64 {
+        let s = config.sizeMicros
+        return t >= 0 ? t / s * s : ((t + 1) / s - 1) * s
+    }
+
+    // MARK: persistence
+
+    /// The watermark, the partitions' latest event times and (for tests) the open windows.
+    var snapshot: WindowSnapshot {
+        WindowSnapshot(watermark: watermark,
+                       partitionMax: Dictionary(uniqueKeysWithValues: partitionMax.map { (String($0.key), $0.value) }),
+                       open: open.values.sorted { $0.start < $1.start })
+    }
+
+    mutating func restore(_ s: WindowSnapshot) {
+        watermark = s.watermark
+        partitionMax = [:]
+        for (k, v) in s.partitionMax { if let p = Int32(k) { partitionMax[p] = v } }
+        open = Dictionary(uniqueKeysWithValues: s.open.map { ($0.start, $0) })
+        starts = open.keys.sorted()
+        dirty = []
+    }
+
+    /// The windows changed since the last call: each start with its state, or nil when it was closed.
+    mutating func takeDirty() -> [(start: Int64, window: WindowState?)] {
+        defer { dirty = [] }
+        return dirty.sorted().map { ($0, open[$0]) }
+    }
+
+    // MARK: partitions
+
+    mutating func assign(_ partitions: [Int32], now: Double) {
+        for p in partitions {
+            assigned.insert(p)
+            lastActivity[p] = now
+            idle.remove(p)
+        }
+    }
+
+    mutating func revoke(_ partitions: [Int32]) {
+        for p in partitions {
+            assigned.remove(p)
+            idle.remove(p)
+        }
+    }
+
+    /// Marks partitions idle that are caught up (`caughtUp`: nothing left to read) and have delivered
+    /// nothing for the idle timeout, and moves the watermark accordingly. A partition with a backlog is
+    /// never idle, however long the consumer takes to reach it.
+    mutating func tick(now: Double, caughtUp: Set<Int32>) {
+        var changed = false
+        for p in assigned where !idle.contains(p) && caughtUp.contains(p) {
+            if now - (lastActivity[p] ?? now) > config.idleTimeoutSeconds {
+                idle.insert(p)
+                changed = true
+            }
+        }
+        if changed { advance(now: now) }
+    }
+
+    private func combinedWatermark() -> Int64 {
+        var lowest = Int64.max, highest = Int64.min, any = false
+        for p in assigned {
+            let w = partitionMax[p].map { $0 &- config.latenessMicros } ?? .min
+            if idle.contains(p) {
+                highest = max(highest, w)
+            } else {
+                lowest = min(lowest, w)
+                any = true
+            }
+        }
+        if any { return lowest }
+        return highest
+    }
+
+    private mutating func advance(now: Double) {
+        let w = combinedWatermark()
+        guard w > watermark else { return }
+        watermark = w
+        guard watermark >= nextCloseAt else { return }
+        var k = 0
+        while k < starts.count, starts[k] + config.sizeMicros <= watermark {
+            closed.append((open.removeValue(forKey: starts[k])!, now))
+            dirty.insert(starts[k])
+            k += 1
+        }
+        starts.removeFirst(k)
+    }
+
+    // MARK: events
+
+    /// Adds one event from `partition`. Returns false when the event was late (its window is final).
+    @discardableResult
+    mutating func add(_ e: WindowEvent, partition: Int32, now: Double) -> Bool {
+        if idle.contains(partition) { idle.remove(partition) }
+        lastActivity[partition] = now
+        let previous = partitionMax[partition] ?? .min
+        if e.eventTime > previous {
+            partitionMax[partition] = e.eventTime
+            advance(now: now)
+        }
+        let start = windowStart(e.eventTime)
+        if start + config.sizeMicros <= watermark {
+            lateCounts[start, default: 0] += 1
+            return false
+        }
+        var w: WindowState
+        if let existing = open.removeValue(forKey: start) {
+            w = existing
+        } else {
+            w = WindowState(start: start)
+            // Binary search for the insertion point; windows mostly open in ascending order.
+            var lo = 0, hi = starts.count
+            if let last = starts.last, last < start { lo = hi }
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if starts[mid] < start { lo = mid + 1 } else { hi = mid }
+            }
+            starts.insert(start, at: lo)
+        }
+        w.events += 1
+        w.users.values.insert(e.user)
+        w.sessions.values.insert(e.session)
+        if let d = e.duration {
+            w.durationSum += d
+            w.durationCount += 1
+        }
+        if e.isSkip { w.skips += 1 }
+        w.actions[e.action, default: 0] += 1
+        w.genres[e.genre, default: GroupCount()].events += 1
+        w.genres[e.genre]!.users.values.insert(e.user)
+        w.countries[e.country, default: GroupCount()].events += 1
+        w.countries[e.country]!.users.values.insert(e.user)
+        open[start] = w
+        dirty.insert(start)
+        return true
+    }
+
+    /// Finalizes every open window (`nq consume --final`).
+    mutating func closeAll(now: Double) {
+        for start in open.keys.sorted() {
+            closed.append((open[start]!, now))
+            dirty.insert(start)
+        }
+        open = [:]
+        starts = []
+    }
+
+    /// Checks invariants (tests and debug builds).
+    func verify() {
+        for (start, w) in open {
+            precondition(w.start == start && windowStart(start) == start, "window keyed by its aligned start")
+            precondition(start + config.sizeMicros > watermark, "an open window ends after the watermark")
+            precondition(w.events >= Int64(w.users.values.count), "no more users than events")
+        }
+        precondition(starts == open.keys.sorted(), "the start list mirrors the open windows")
+    }
+
+    // MARK: output rows
+
+    /// Appends the finalized windows' rows to the rt tables' batches; returns the finalize times.
+    mutating func drainClosed(engagement: inout TableBatch, eventTypes: inout TableBatch, genres: inout TableBatch,
+                              countries: inout TableBatch, late: inout TableBatch) -> [Double] {
+        let size = config.sizeMicros
+        var times: [Double] = []
+        for (w, at) in closed {
+            times.append(at)
+            let end = w.start + size
+            func head(_ b: inout TableBatch) {
+                b.columns[0].appendInt64(w.start)
+                b.columns[1].appendInt64(end)
+            }
+            head(&engagement)
+            engagement.columns[2].appendInt64(Int64(w.users.values.count))
+            engagement.columns[3].appendInt64(w.events)
+            engagement.columns[4].appendInt64(Int64(w.sessions.values.count))
+            if w.durationCount > 0 { engagement.columns[5].appendDouble(w.durationSum / Double(w.durationCount)) } else { engagement.columns[5].appendNull() }
+            engagement.columns[6].appendInt64(w.skips)
+            for (action, n) in w.actions.sorted(by: { $0.key < $1.key }) {
+                head(&eventTypes)
+                eventTypes.columns[2].appendString(action)
+                eventTypes.columns[3].appendInt64(n)
+            }
+            let ranked = w.genres.sorted { $0.value.events != $1.value.events ? $0.value.events > $1.value.events : $0.key < $1.key }
+            for (rank, (genre, g)) in ranked.prefix(10).enumerated() {
+                head(&genres)
+                genres.columns[2].appendString(genre)
+                genres.columns[3].appendInt64(g.events)
+                genres.columns[4].appendInt64(Int64(g.users.values.count))
+                genres.columns[5].appendInt64(Int64(rank + 1))
+            }
+            for (country, g) in w.countries.sorted(by: { $0.key < $1.key }) {
+                head(&countries)
+                countries.columns[2].appendString(country)
+                countries.columns[3].appendInt64(g.events)
+                countries.columns[4].appendInt64(Int64(g.users.values.count))
+            }
+        }
+        closed = []
+        for (start, n) in lateCounts.sorted(by: { $0.key < $1.key }) {
+            late.columns[0].appendInt64(start)
+            late.columns[1].appendInt64(start + size)
+            late.columns[2].appendInt64(n)
+        }
+        lateCounts = [:]
+        return times
+    }
+}
+
+/// FNV-1a, 64 bits: the stable hash of identifiers used for distinct counts (persisted, so not `Hasher`).
+@inline(__always)
+func fnv1a64(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    var h: UInt64 = 0xcbf29ce484222325
+    for b in bytes {
+        h ^= UInt64(b)
+        h = h &* 0x100000001b3
+    }
+    return h
+}
