@@ -21,10 +21,11 @@ WHERE rn = 1;
 
 CREATE OR REPLACE TABLE watch_history_clean AS
 SELECT
-  session_id, user_id, movie_id, watch_date, device_type,
-  IF(watch_duration_minutes < 0, NULL, watch_duration_minutes) AS watch_duration_minutes,
-  IF(progress_percentage < 0 OR progress_percentage > 100, NULL, progress_percentage) AS progress_percentage,
-  action, quality, location_country, is_download, user_rating
-FROM tmp_watch_history_dedup
-WHERE user_id IN (SELECT user_id FROM users_clean)
-  AND movie_id IN (SELECT movie_id FROM movies_clean);
+  w.session_id, w.user_id, w.movie_id, w.watch_date, w.device_type,
+  IF(w.watch_duration_minutes < 0, NULL, w.watch_duration_minutes) AS watch_duration_minutes,
+  IF(w.progress_percentage < 0 OR w.progress_percentage > 100, NULL, w.progress_percentage) AS progress_percentage,
+  w.action, w.quality, w.location_country, w.is_download, w.user_rating
+FROM tmp_watch_history_dedup AS w
+-- users_clean and movies_clean hold one row per key, so these joins only keep the known ones.
+JOIN users_clean AS u ON u.user_id = w.user_id
+JOIN movies_clean AS m ON m.movie_id = w.movie_id;

@@ -53,10 +53,12 @@ SELECT
   COUNTIF(known_user AND known_movie AND watch_duration_minutes < 0) AS negative_duration,
   COUNTIF(known_user AND known_movie AND (progress_percentage < 0 OR progress_percentage > 100)) AS progress_out_of_range
 FROM (
-  SELECT watch_duration_minutes, progress_percentage,
-    COALESCE(user_id IN (SELECT user_id FROM users_clean), FALSE) AS known_user,
-    COALESCE(movie_id IN (SELECT movie_id FROM movies_clean), FALSE) AS known_movie
-  FROM tmp_watch_history_dedup
+  SELECT w.watch_duration_minutes, w.progress_percentage,
+    u.user_id IS NOT NULL AS known_user,
+    m.movie_id IS NOT NULL AS known_movie
+  FROM tmp_watch_history_dedup AS w
+  LEFT JOIN users_clean AS u ON u.user_id = w.user_id
+  LEFT JOIN movies_clean AS m ON m.movie_id = w.movie_id
 );
 
 CREATE OR REPLACE TABLE tmp_dq_counts AS

@@ -65,13 +65,14 @@ public let builtinBatchPipeline: [(file: String, sql: String)] = [
     
     CREATE OR REPLACE TABLE watch_history_clean AS
     SELECT
-      session_id, user_id, movie_id, watch_date, device_type,
-      IF(watch_duration_minutes < 0, NULL, watch_duration_minutes) AS watch_duration_minutes,
-      IF(progress_percentage < 0 OR progress_percentage > 100, NULL, progress_percentage) AS progress_percentage,
-      action, quality, location_country, is_download, user_rating
-    FROM tmp_watch_history_dedup
-    WHERE user_id IN (SELECT user_id FROM users_clean)
-      AND movie_id IN (SELECT movie_id FROM movies_clean);
+      w.session_id, w.user_id, w.movie_id, w.watch_date, w.device_type,
+      IF(w.watch_duration_minutes < 0, NULL, w.watch_duration_minutes) AS watch_duration_minutes,
+      IF(w.progress_percentage < 0 OR w.progress_percentage > 100, NULL, w.progress_percentage) AS progress_percentage,
+      w.action, w.quality, w.location_country, w.is_download, w.user_rating
+    FROM tmp_watch_history_dedup AS w
+    -- users_clean and movies_clean hold one row per key, so these joins only keep the known ones.
+    JOIN users_clean AS u ON u.user_id = w.user_id
+    JOIN movies_clean AS m ON m.movie_id = w.movie_id;
     """#),
     ("04_reviews_clean.sql", #"""
     -- reviews_clean: one row per review_id (same rule as users_clean).
@@ -180,10 +181,12 @@ public let builtinBatchPipeline: [(file: String, sql: String)] = [
       COUNTIF(known_user AND known_movie AND watch_duration_minutes < 0) AS negative_duration,
       COUNTIF(known_user AND known_movie AND (progress_percentage < 0 OR progress_percentage > 100)) AS progress_out_of_range
     FROM (
-      SELECT watch_duration_minutes, progress_percentage,
-        COALESCE(user_id IN (SELECT user_id FROM users_clean), FALSE) AS known_user,
-        COALESCE(movie_id IN (SELECT movie_id FROM movies_clean), FALSE) AS known_movie
-      FROM tmp_watch_history_dedup
+      SELECT w.watch_duration_minutes, w.progress_percentage,
+        u.user_id IS NOT NULL AS known_user,
+        m.movie_id IS NOT NULL AS known_movie
+      FROM tmp_watch_history_dedup AS w
+      LEFT JOIN users_clean AS u ON u.user_id = w.user_id
+      LEFT JOIN movies_clean AS m ON m.movie_id = w.movie_id
     );
     
     CREATE OR REPLACE TABLE tmp_dq_counts AS
