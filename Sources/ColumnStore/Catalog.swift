@@ -77,9 +77,10 @@ final class Catalog {
         }
     }
 
-    /// Every (key, value) of `namespace`, by key.
-    func state(namespace: String) throws -> [(key: String, value: String)] {
-        try db.query("SELECT key, value FROM state WHERE namespace = ? ORDER BY key", [.text(namespace)]).map { ($0[0].string, $0[1].string) }
+    /// Every key of `namespace` with its value.
+    func state(namespace: String) throws -> [String: String] {
+        let rows = try db.query("SELECT key, value FROM state WHERE namespace = ?", [.text(namespace)])
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0[0].string, $0[1].string) })
     }
 
     func tableNames() throws -> [String] {

@@ -62,9 +62,7 @@ public final class Store {
     public func isFileLoaded(table: String, sha256: String) throws -> Bool { try catalog.isFileLoaded(table: table, sha256: sha256) }
 
     /// The committed state values of `namespace` (see `CatalogTransaction.setState`), by key.
-    public func state(namespace: String) throws -> [String: String] {
-        Dictionary(try catalog.state(namespace: namespace), uniquingKeysWith: { a, _ in a })
-    }
+    public func state(namespace: String) throws -> [String: String] { try catalog.state(namespace: namespace) }
 
     /// Reads every row of a table (for small tables and tests; queries stream blocks instead).
     public func readAll(_ name: String) throws -> [Column] {
@@ -253,9 +251,7 @@ public final class CatalogTransaction {
     }
 
     /// The state values of `namespace` as this transaction sees them.
-    public func state(namespace: String) throws -> [String: String] {
-        Dictionary(try catalog.state(namespace: namespace), uniquingKeysWith: { a, _ in a })
-    }
+    public func state(namespace: String) throws -> [String: String] { try catalog.state(namespace: namespace) }
 }
 
 /// The candidate closest to `name` by edit distance, if it is close enough to be a likely typo.

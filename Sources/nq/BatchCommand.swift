@@ -60,13 +60,7 @@ struct Batch: ParsableCommand {
     /// all of them together (DDL cannot run in a multi-statement transaction): docs/bigquery.md.
     private func runOnBigQuery() throws {
         let storePath = FileManager.default.fileExists(atPath: global.storePath + "/catalog.sqlite") ? global.storePath : nil
-        let sources: [(path: String, text: String)]
-        if let pipeline {
-            let names = try FileManager.default.contentsOfDirectory(atPath: pipeline).filter { $0.hasSuffix(".sql") }.sorted()
-            sources = try names.map { (pipeline + "/" + $0, try String(contentsOfFile: pipeline + "/" + $0, encoding: .utf8)) }
-        } else {
-            sources = builtinBatchPipeline.map { ("pipelines/batch/" + $0.file, $0.sql) }
-        }
+        let sources = try pipeline.map { try BatchPipeline.sources(directory: $0) } ?? BatchPipeline.builtinSources
         let client = try bigquery.client(storePath: storePath, requireDataset: true)
         var scratch: [String] = []
         for (path, text) in sources {

@@ -45,7 +45,7 @@ final class HashJoinOperator: Operator {
         encoded.bytes.withUnsafeBytes { buf in
             // NULL keys never match; neither does NaN (NaN = NaN is FALSE).
             for i in 0..<rightBatch.count where !encoded.hasNull[i] && !encoded.hasNaN[i] {
-                ids[i] = table.findOrInsert(UnsafeRawBufferPointer(rebasing: buf[encoded.offsets[i]..<encoded.offsets[i + 1]])).id
+                ids[i] = table.findOrInsert(encoded.key(i, in: buf)).id
             }
         }
         keyStart = [Int](repeating: 0, count: table.count + 1)
@@ -71,7 +71,7 @@ final class HashJoinOperator: Operator {
                 let encoded = KeyEncoder.encode(keys, rows: l.count)
                 encoded.bytes.withUnsafeBytes { buf in
                     for i in 0..<l.count where !encoded.hasNull[i] && !encoded.hasNaN[i] {
-                        guard let id = table.find(UnsafeRawBufferPointer(rebasing: buf[encoded.offsets[i]..<encoded.offsets[i + 1]])) else { continue }
+                        guard let id = table.find(encoded.key(i, in: buf)) else { continue }
                         for r in keyStart[Int(id)]..<keyStart[Int(id) + 1] { li.append(Int32(i)); ri.append(rowsByKey[r]) }
                     }
                 }

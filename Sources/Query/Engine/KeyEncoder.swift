@@ -18,6 +18,12 @@ struct EncodedKeys {
     /// Rows whose key holds a FLOAT64 NaN (NaN = NaN is FALSE, so join keys never match them).
     var hasNaN: [Bool]
     var count: Int { offsets.count - 1 }
+
+    /// Row `i`'s key inside `buffer`, the buffer `bytes.withUnsafeBytes` gives.
+    @inline(__always)
+    func key(_ i: Int, in buffer: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: buffer[offsets[i]..<offsets[i + 1]])
+    }
 }
 
 enum KeyEncoder {
@@ -200,8 +206,7 @@ struct GroupTable {
         let encoded = KeyEncoder.encode(keys, rows: rows)
         encoded.bytes.withUnsafeBytes { buf in
             for i in 0..<rows {
-                let key = UnsafeRawBufferPointer(rebasing: buf[encoded.offsets[i]..<encoded.offsets[i + 1]])
-                let (id, inserted) = table.findOrInsert(key)
+                let (id, inserted) = table.findOrInsert(encoded.key(i, in: buf))
                 out[i] = id
                 if inserted { isNew(i) }
             }
@@ -211,24 +216,19 @@ struct GroupTable {
 }
 
 /// Distinct (group, value) pairs for COUNT(DISTINCT x) over all groups at once: one table whose keys
-/// are the group id followed by the value's key bytes.
+/// are the encoded (group id, value) pairs.
 struct DistinctCounter {
     private var pairs = ByteKeyTable()
     private(set) var counts: [Int64] = []
-    private var scratch: [UInt8] = []
 
     mutating func addGroups(_ n: Int) { counts += repeatElement(0, count: n) }
 
     mutating func add(groups: [Int32], values: Column) {
-        let encoded = KeyEncoder.encode([values], rows: groups.count)
+        let groupColumn = Column(values: .int64(groups.map(Int64.init)))
+        let encoded = KeyEncoder.encode([groupColumn, values], rows: groups.count)
         encoded.bytes.withUnsafeBytes { buf in
             for (i, g) in groups.enumerated() where !encoded.hasNull[i] {
-                let key = UnsafeRawBufferPointer(rebasing: buf[encoded.offsets[i]..<encoded.offsets[i + 1]])
-                scratch.removeAll(keepingCapacity: true)
-                withUnsafeBytes(of: g.littleEndian) { scratch.append(contentsOf: $0) }
-                scratch.append(contentsOf: key)
-                let inserted = scratch.withUnsafeBytes { pairs.findOrInsert($0).inserted }
-                if inserted { counts[Int(g)] += 1 }
+                if pairs.findOrInsert(encoded.key(i, in: buf)).inserted { counts[Int(g)] += 1 }
             }
         }
     }

@@ -103,21 +103,20 @@ public final class Planner {
             for frame in cteStack.reversed() {
                 if let def = frame[short.lowercased()] {
                     let requalify = { (sc: Scope) in Scope(columns: sc.columns.map { ScopeColumn(qualifier: qualifier, name: $0.name, type: $0.type) }) }
-                    if let m = materializedCTEs[def.id] {
-                        return Plan(root: BatchSource(types: m.scope.types, batches: m.batches, label: "Materialized CTE \(short)"), scope: requalify(m.scope))
+                    if materializedCTEs[def.id] == nil {
+                        let saved = cteStack
+                        cteStack = def.visible
+                        defer { cteStack = saved }
+                        let p = try planQuery(def.query)
+                        guard materializeCTEs, (names.tableReferences[short.lowercased()] ?? 0) > 1 else {
+                            return Plan(root: p.root, scope: requalify(p.scope))
+                        }
+                        var batches: [Batch] = []
+                        while let b = try p.root.next() {
+                            if b.count > 0 { batches.append(b) }
+                        }
+                        materializedCTEs[def.id] = (p.scope, batches)
                     }
-                    let saved = cteStack
-                    cteStack = def.visible
-                    defer { cteStack = saved }
-                    let p = try planQuery(def.query)
-                    guard materializeCTEs, (names.tableReferences[short.lowercased()] ?? 0) > 1 else {
-                        return Plan(root: p.root, scope: requalify(p.scope))
-                    }
-                    var batches: [Batch] = []
-                    while let b = try p.root.next() {
-                        if b.count > 0 { batches.append(b) }
-                    }
-                    materializedCTEs[def.id] = (p.scope, batches)
                     let m = materializedCTEs[def.id]!
                     return Plan(root: BatchSource(types: m.scope.types, batches: m.batches, label: "Materialized CTE \(short)"), scope: requalify(m.scope))
                 }

@@ -43,24 +43,34 @@ public final class BatchPipeline {
     /// - Throws: `QueryError.pipelineSetup` for a missing or empty directory or an unreadable file, and
     ///   what `init(store:sources:)` throws.
     public convenience init(store: Store, directory: String) throws {
+        try self.init(store: store, sources: try BatchPipeline.sources(directory: directory))
+    }
+
+    /// The `*.sql` files of `directory` (path, text), in file-name order.
+    /// - Throws: `QueryError.pipelineSetup` for a missing or empty directory or an unreadable file.
+    public static func sources(directory: String) throws -> [(path: String, text: String)] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             throw QueryError.pipelineSetup("no pipeline directory \(directory)")
         }
-        var sources: [(path: String, text: String)] = []
-        for name in names.filter({ $0.hasSuffix(".sql") }).sorted() {
+        let sources = try names.filter { $0.hasSuffix(".sql") }.sorted().map { name -> (path: String, text: String) in
             let path = directory + "/" + name
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw QueryError.pipelineSetup("cannot read \(path)")
             }
-            sources.append((path, text))
+            return (path, text)
         }
         guard !sources.isEmpty else { throw QueryError.pipelineSetup("no .sql files in \(directory)") }
-        try self.init(store: store, sources: sources)
+        return sources
     }
 
     /// The pipeline compiled into nq (`pipelines/batch/*.sql` when it was built).
+    public static var builtinSources: [(path: String, text: String)] {
+        builtinBatchPipeline.map { ("pipelines/batch/" + $0.file, $0.sql) }
+    }
+
+    /// The pipeline compiled into nq.
     public convenience init(builtinFor store: Store) throws {
-        try self.init(store: store, sources: builtinBatchPipeline.map { ("pipelines/batch/" + $0.file, $0.sql) })
+        try self.init(store: store, sources: BatchPipeline.builtinSources)
     }
 
     /// Parses the files (in the given order). Nothing runs yet.
