@@ -135,7 +135,9 @@ final class Binder {
         case "LAG", "LEAD":
             kind = name == "LAG" ? .lag : .lead
             guard (1...3).contains(boundArgs.count) else { throw QueryError.type(message: "\(name) takes 1 to 3 arguments", location: floc, sql: sql) }
-            resultType = boundArgs[0].type ?? .int64
+            // The default (third argument) must fit the value's type; a NULL value takes the default's type.
+            let typed = boundArgs.count == 3 ? [boundArgs[0], boundArgs[2]] : [boundArgs[0]]
+            resultType = try commonType(typed, "\(name)", floc) ?? .int64
         case "SUM", "AVG", "MIN", "MAX", "COUNT":
             if star { kind = .countStar } else {
                 guard boundArgs.count == 1 else { throw QueryError.type(message: "\(name) takes 1 argument", location: floc, sql: sql) }

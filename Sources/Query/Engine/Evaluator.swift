@@ -168,6 +168,10 @@ enum Evaluator {
             }
         }
         if validity != nil { for i in 0..<n where !validity![i] { out[i] = 0 } } else { validity = nil }
+        // As in BigQuery, finite operands whose result is not finite are an overflow error, not ±inf.
+        for i in 0..<n where !out[i].isFinite && x[i].isFinite && y[i].isFinite {
+            throw QueryError.runtime(message: "floating point overflow: \(formatDouble(x[i])) \(op.rawValue) \(formatDouble(y[i]))")
+        }
         return Column(values: .float64(out), validity: validity)
     }
 

@@ -143,8 +143,10 @@ final class UnionAllOperator: Operator {
         while index < children.count {
             if let b = try children[index].next() {
                 return Batch(columns: zip(b.columns, outputTypes).map { c, t in
+                    if c.type == t { return c }
                     if t == .float64, case .int64(let v) = c.values { return Column(values: .float64(v.map(Double.init)), validity: c.validity) }
-                    return c
+                    // Only an untyped NULL column differs otherwise: all NULL, in the output's type.
+                    return Column.constant(.null, type: t, count: b.count)
                 }, count: b.count)
             }
             index += 1

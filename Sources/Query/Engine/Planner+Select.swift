@@ -145,7 +145,7 @@ extension Planner {
         }
         let projected = exprs + hidden
         root = ProjectOperator(child: root, exprs: projected)
-        var scope = Scope(columns: zip(items, exprs).map { ScopeColumn(qualifier: nil, name: $0.name, type: $1.type ?? .int64) })
+        var scope = Scope(columns: zip(items, exprs).map { ScopeColumn(qualifier: nil, name: $0.name, type: $1.type ?? .int64, untypedNull: $1.type == nil) })
         scope.columns += hidden.map { ScopeColumn(qualifier: nil, name: "", type: $0.type ?? .int64, hiddenFromStar: true) }
         if s.distinct {
             root = HashAggregateOperator(child: root, keys: projected.indices.map { .column($0, projected[$0].type ?? .int64) }, aggregates: [])

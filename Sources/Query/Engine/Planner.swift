@@ -77,13 +77,17 @@ public final class Planner {
             }
             var types: [ColumnType] = []
             for (a, b) in zip(left.scope.columns, right.scope.columns) {
-                if a.type == b.type { types.append(a.type) }
+                if a.type == b.type || b.untypedNull { types.append(a.type) }
+                else if a.untypedNull { types.append(b.type) }
                 else if Binder.numeric(a.type) && Binder.numeric(b.type) { types.append(.float64) }
                 else {
                     throw QueryError.type(message: "column \(a.name) has incompatible types in UNION ALL: \(a.type.rawValue), \(b.type.rawValue)", location: loc, sql: sql)
                 }
             }
-            let scope = Scope(columns: zip(left.scope.columns, types).map { ScopeColumn(qualifier: nil, name: $0.name, type: $1) })
+            let untyped = zip(left.scope.columns, right.scope.columns).map { $0.untypedNull && $1.untypedNull }
+            let scope = Scope(columns: zip(zip(left.scope.columns, types), untyped).map {
+                ScopeColumn(qualifier: nil, name: $0.0.name, type: $0.1, untypedNull: $1)
+            })
             return Plan(root: UnionAllOperator(children: [left.root, right.root], types: types), scope: scope)
         }
     }

@@ -9,6 +9,8 @@ struct ScopeColumn {
     var hiddenFromStar = false
     /// Other qualifiers that also name this column (a USING column answers to both sides' names).
     var aliases: [String] = []
+    /// A bare NULL with no type of its own (shown as INT64); UNION ALL gives it the other side's type.
+    var untypedNull = false
 }
 
 /// The columns an expression can name, in the positions of the operator's output.

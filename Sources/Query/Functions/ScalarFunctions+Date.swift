@@ -20,17 +20,29 @@ extension ScalarFunctions {
                                  "DATE_TRUNC(TIMESTAMP, MICROSECOND|…|ISOYEAR)"]) { call in
                 guard call.args.count == 2, case .value(let t) = call.args[0], case .part(let p) = call.args[1] else { throw call.mismatch() }
                 if (t == nil || t == .date) && dateTruncParts.contains(p) {
-                    return call.resolved(.date, [.date, nil]) { args, _ in mapDate(args) { Cal.trunc($0, p) } }
+                    return call.resolved(.date, [.date, nil]) { args, _ in
+                        let out = mapDate(args) { Cal.trunc($0, p) }
+                        try checkTruncRange(out, input: column(args, 0), "DATE_TRUNC", p)
+                        return out
+                    }
                 }
                 if t == .timestamp && timestampTruncParts.contains(p) {
-                    return call.resolved(.timestamp, [.timestamp, nil]) { args, _ in truncTimestamps(args, p) }
+                    return call.resolved(.timestamp, [.timestamp, nil]) { args, _ in
+                        let out = truncTimestamps(args, p)
+                        try checkTruncRange(out, input: column(args, 0), "DATE_TRUNC", p)
+                        return out
+                    }
                 }
                 throw call.mismatch()
             },
             "TIMESTAMP_TRUNC": Entry(["TIMESTAMP_TRUNC(TIMESTAMP, MICROSECOND|MILLISECOND|SECOND|MINUTE|HOUR|DAY|WEEK|ISOWEEK|MONTH|QUARTER|YEAR|ISOYEAR)"]) { call in
                 guard call.args.count == 2, case .value(let t) = call.args[0], t == nil || t == .timestamp,
                       case .part(let p) = call.args[1], timestampTruncParts.contains(p) else { throw call.mismatch() }
-                return call.resolved(.timestamp, [.timestamp, nil]) { args, _ in truncTimestamps(args, p) }
+                return call.resolved(.timestamp, [.timestamp, nil]) { args, _ in
+                    let out = truncTimestamps(args, p)
+                    try checkTruncRange(out, input: column(args, 0), "TIMESTAMP_TRUNC", p)
+                    return out
+                }
             },
             "EXTRACT": Entry(["EXTRACT(DAYOFWEEK|DAY|DAYOFYEAR|WEEK|ISOWEEK|MONTH|QUARTER|YEAR|ISOYEAR FROM DATE)",
                               "EXTRACT(MICROSECOND|MILLISECOND|SECOND|MINUTE|HOUR|…|ISOYEAR FROM TIMESTAMP)",
@@ -280,6 +292,19 @@ extension ScalarFunctions {
     static func mapDate(_ args: [FunctionArgument], _ f: (Int32) -> Int32) -> Column {
         let a = column(args, 0)
         return Column(values: .date(map(dates(a), a.validity, 0, f)), validity: a.validity)
+    }
+
+    /// Truncating to a Sunday-start WEEK can step before 0001-01-01 (a Monday); BigQuery's range ends
+    /// there, so such a result is an error naming the input, never a year-0 date.
+    static func checkTruncRange(_ out: Column, input: Column, _ name: String, _ p: DatePart) throws {
+        func fail(_ text: String) -> QueryError { QueryError.runtime(message: "Date overflow: \(name)(\(text), \(p.rawValue))") }
+        switch (out.values, input.values) {
+        case let (.date(r), .date(d)):
+            for i in 0..<r.count where r[i] < Cal.minDate && (out.validity?[i] ?? true) { throw fail(CivilTime.formatDate(d[i])) }
+        case let (.timestamp(r), .timestamp(t)):
+            for i in 0..<r.count where r[i] < Cal.minTimestamp && (out.validity?[i] ?? true) { throw fail(CivilTime.formatTimestamp(t[i])) }
+        default: break
+        }
     }
 
     static func truncTimestamps(_ args: [FunctionArgument], _ p: DatePart) -> Column {
