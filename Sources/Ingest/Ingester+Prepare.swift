@@ -105,7 +105,9 @@ extension Ingester {
     }
 
     /// The narrowest type that every non-empty sampled field of each column parses as, trying BOOL,
-    /// INT64, FLOAT64, DATE, TIMESTAMP, then STRING. A column with no values is STRING.
+    /// INT64, FLOAT64, DATE, TIMESTAMP, then STRING. A column with no values is STRING. Inference takes
+    /// BOOL only from words (`true`, `no`, …): a column of `0`/`1` digits is INT64, as BigQuery's schema
+    /// auto-detection and DuckDB's CSV sniffer read it (a declared BOOL column still accepts `1`/`0`).
     func inferTypes(data: Data, bodyOffset: Int, firstLine: Int, columns: Int) -> [ColumnType] {
         let order: [ColumnType] = [.bool, .int64, .float64, .date, .timestamp, .string]
         var candidate = [Int](repeating: 0, count: columns)
@@ -121,6 +123,9 @@ extension Ingester {
                     record.withField(c) { field in
                         guard !field.isEmpty else { return }
                         sawValue[c] = true
+                        if candidate[c] == 0, let first = field.first, first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9") {
+                            candidate[c] = 1
+                        }
                         while candidate[c] < order.count - 1 {
                             if FieldCoercer.append(field, quoted: record.fieldIsQuoted(c), to: &scratch[candidate[c]]) == nil { break }
                             candidate[c] += 1

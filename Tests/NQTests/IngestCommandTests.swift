@@ -133,6 +133,18 @@ import Testing
         }
     }
 
+    @Test func anInferredColumnOfZerosAndOnesIsINT64AndOneOfWordsIsBOOL() throws {
+        let t = try NQRunner(); defer { t.cleanUp() }
+        let file = try t.write("flags_extra.csv", "flag,word,mixed\n1,yes,1\n0,no,true\n1,No,0\n")
+        #expect(try t.nq("ingest", file).status == 0)
+        let d = try t.nq("describe", "flags_extra", "--format", "csv")
+        for expected in ["flag,INT64", "word,BOOL", "mixed,STRING"] {
+            #expect(d.stdout.contains(expected), "\(d.stdout)")
+        }
+        let q = try t.nq("query", "--format", "csv", "select sum(flag), countif(word) from flags_extra")
+        #expect(q.stdout == "f0_,f1_\n2,1\n", "\(q.stdout)\(q.stderr)")
+    }
+
     @Test func aFlippedByteInASegmentIsDetectedAndNamed() throws {
         let t = try NQRunner(); defer { t.cleanUp() }
         #expect(try t.nq("ingest", try t.write("reviews.csv", reviews(Self.goodRows))).status == 0)
