@@ -87,7 +87,13 @@ final class Catalog {
         try db.query("SELECT name FROM tables ORDER BY name").map { $0[0].string }
     }
 
+    /// The table's schema, segments and zone maps, read in one snapshot so that a concurrent commit
+    /// is seen entirely or not at all.
     func table(_ name: String) throws -> TableInfo? {
+        try db.snapshot { try readTable(name) }
+    }
+
+    private func readTable(_ name: String) throws -> TableInfo? {
         guard let t = try db.query("SELECT name, schema_source, created_at FROM tables WHERE name = ?", [.text(name)]).first else { return nil }
         let cols = try db.query("SELECT name, type FROM columns WHERE table_name = ? ORDER BY ordinal", [.text(name)]).map {
             ColumnSchema(name: $0[0].string, type: ColumnType(rawValue: $0[1].string) ?? .string)

@@ -48,6 +48,14 @@ final class SQLiteDatabase {
         }
     }
 
+    /// Runs `body`'s reads as one consistent snapshot. A SAVEPOINT starts a deferred (read) transaction
+    /// when none is open and nests inside one that is, so callers inside a write transaction work too.
+    func snapshot<R>(_ body: () throws -> R) throws -> R {
+        try execute("SAVEPOINT nq_snapshot")
+        defer { try? execute("RELEASE nq_snapshot") }
+        return try body()
+    }
+
     /// Runs a statement with bound parameters and returns every row.
     @discardableResult
     func query(_ sql: String, _ parameters: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
