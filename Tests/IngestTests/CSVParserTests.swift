@@ -65,11 +65,6 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-/// The kaggle sample directory: <repo>/../shared/data/kaggle-sample.
-let kaggleSampleDirectory = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("shared/data/kaggle-sample")
-
 @Suite struct CSVParserTests {
     // MARK: RFC 4180 and dialect cases
 
@@ -323,13 +318,10 @@ let kaggleSampleDirectory = URL(fileURLWithPath: #filePath)
 
     // MARK: Real sample
 
-    @Test("reviews.csv from the kaggle sample parses into 15,450 rows of 12 fields with quoted commas intact")
+    @Test("reviews.csv from the kaggle sample parses into 15,450 rows of 12 fields with quoted commas intact", .enabled(if: RealSample.isPresent, RealSample.absenceNote))
     func parsesKaggleReviews() throws {
-        let url = kaggleSampleDirectory.appendingPathComponent("reviews.csv")
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            Issue.record("kaggle sample not found at \(url.path): the real-data check did not run")
-            return
-        }
+        let url = RealSample.directory.appendingPathComponent("reviews.csv")
+        let data = try #require(FileManager.default.contents(atPath: url.path))
         let bytes = [UInt8](data)
         let (records, error) = parseCSV(bytes)
         #expect(error == nil)

@@ -361,14 +361,11 @@ func strtodOf(_ text: String) -> Double {
         #expect((0..<3).map { column.value(at: $0) } == [.int64(1), .null, .int64(3)])
     }
 
-    @Test("the kaggle sample's typed columns coerce without rejects")
+    @Test("the kaggle sample's typed columns coerce without rejects", .enabled(if: RealSample.isPresent, RealSample.absenceNote))
     func kaggleSampleCoerces() throws {
         // users.csv: age is INT64 written as 43.0, created_at has microseconds, is_active is True/False.
-        let url = kaggleSampleDirectory.appendingPathComponent("users.csv")
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            Issue.record("kaggle sample not found at \(url.path): the real-data check did not run")
-            return
-        }
+        let url = RealSample.directory.appendingPathComponent("users.csv")
+        let data = try #require(FileManager.default.contents(atPath: url.path))
         let types: [ColumnType] = [.string, .string, .string, .string, .int64, .string, .string, .string, .string,
                                    .string, .date, .bool, .float64, .string, .int64, .timestamp]
         var builders = types.map { ColumnBuilder(type: $0) }
