@@ -4,6 +4,11 @@ import CSQLite
 final class SQLiteDatabase {
     private var handle: OpaquePointer?
     let path: String
+    /// Prepared statements by SQL text, reset after each use: the catalog runs the same few statements
+    /// for every commit (segments, zone maps, state rows), and preparing them again each time showed in
+    /// the streaming consumer's profile. Bounded; finalized before the connection closes.
+    private var statements: [String: OpaquePointer] = [:]
+    private static let maxCachedStatements = 64
 
     /// Opens (creating if needed) the database at `path` in WAL mode with full fsync.
     init(path: String) throws {
@@ -22,7 +27,24 @@ final class SQLiteDatabase {
         try execute("PRAGMA foreign_keys=ON")
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        for stmt in statements.values { sqlite3_finalize(stmt) }
+        sqlite3_close_v2(handle)
+    }
+
+    /// The cached statement for `sql`, prepared on first use.
+    private func prepared(_ sql: String) throws -> OpaquePointer {
+        if let stmt = statements[sql] { return stmt }
+        var stmt: OpaquePointer?
+        try check(sqlite3_prepare_v2(handle, sql, -1, &stmt, nil), "sqlite3_prepare_v2", sql: sql)
+        guard let stmt else { throw StoreError.sqlite(function: "sqlite3_prepare_v2", code: SQLITE_MISUSE, message: "empty statement", sql: sql) }
+        if statements.count >= Self.maxCachedStatements {
+            for old in statements.values { sqlite3_finalize(old) }
+            statements.removeAll(keepingCapacity: true)
+        }
+        statements[sql] = stmt
+        return stmt
+    }
 
     private func check(_ rc: Int32, _ function: String, sql: String? = nil) throws {
         guard rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW else {
@@ -59,9 +81,11 @@ final class SQLiteDatabase {
     /// Runs a statement with bound parameters and returns every row.
     @discardableResult
     func query(_ sql: String, _ parameters: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
-        var stmt: OpaquePointer?
-        try check(sqlite3_prepare_v2(handle, sql, -1, &stmt, nil), "sqlite3_prepare_v2", sql: sql)
-        defer { sqlite3_finalize(stmt) }
+        let stmt = try prepared(sql)
+        defer {
+            sqlite3_reset(stmt)
+            sqlite3_clear_bindings(stmt)
+        }
         for (i, p) in parameters.enumerated() {
             let idx = Int32(i + 1)
             let rc: Int32
