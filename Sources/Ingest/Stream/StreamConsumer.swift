@@ -254,14 +254,14 @@ public final class StreamConsumer {
     }
 
     /// Whether to cut the pending batch now. A finalized window is committed as soon as the batch before
-    /// it is stored (so its rows are queryable within about two commit times); otherwise a batch is cut
-    /// every flush interval. While a batch is being stored the next one grows, so batches get larger
-    /// when the consumer is behind. A batch of `maxBatchEvents` is cut at once (waiting for the one in flight).
+    /// it is stored; otherwise a batch is cut once it is a flush interval old. A batch that reaches the
+    /// flush interval or `maxBatchEvents` while the one before it is still being stored is cut anyway
+    /// (`flush` waits for the one in flight): that bounds a batch to about one flush interval of reading,
+    /// so a slow commit slows reading instead of growing the batches and the finalize delay.
     private func shouldCut(now: Double) -> Bool {
         guard let opened = batchOpenedAt else { return false }
-        if pendingEvents >= options.maxBatchEvents { return true }
-        if committer.isBusy { return false }
-        return !aggregator.closed.isEmpty || now - opened >= options.flushIntervalSeconds
+        if pendingEvents >= options.maxBatchEvents || now - opened >= options.flushIntervalSeconds { return true }
+        return !committer.isBusy && !aggregator.closed.isEmpty
     }
 
     /// Watermark alignment: once more than `maxOpenWindows` windows are open, pauses fetching from each
