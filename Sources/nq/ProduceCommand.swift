@@ -43,6 +43,9 @@ struct Produce: ParsableCommand {
     @Option(help: "Partitions of the topic when it is created.")
     var partitions: Int = 3
 
+    @Option(name: .customLong("kafka-option"), help: "A librdkafka property NAME=VALUE (repeatable), e.g. compression.type=lz4.")
+    var kafkaOptions: [String] = []
+
     func validate() throws {
         let paces = [rate != nil, speedup != nil, max].filter { $0 }.count
         if paces > 1 { throw ValidationError("--rate, --speedup and --max exclude each other") }
@@ -58,7 +61,7 @@ struct Produce: ParsableCommand {
             let present = Int64(Date().timeIntervalSince1970) * 1_000_000
             StreamInput.shift(&messages, by: present - first)
         }
-        var options = StreamProducerOptions(settings: KafkaSettings(brokers: brokers), topic: topic)
+        var options = StreamProducerOptions(settings: KafkaSettings(brokers: brokers, extra: try Consume.properties(kafkaOptions)), topic: topic)
         options.partitions = partitions
         options.pace = rate.map { .rate($0) } ?? speedup.map { .speedup($0) } ?? .max
         let producer = try StreamProducer(options: options)

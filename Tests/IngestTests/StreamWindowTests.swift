@@ -122,4 +122,41 @@ import Testing
         #expect(b.closed.first?.window.users.values == [0xFFFF_FFFF_FFFF_FFF1, 9, 3])
         #expect(b.closed.first?.window.actions["a\"b"] == 1)
     }
+
+    @Test func windowsCloseInStartOrderWhateverOrderTheyOpenedIn() {
+        // One event in each of 300 one-minute windows, in a scrambled order (k * 37 mod 300): an event whose
+        // window ended at or before the watermark (latest minute - 2) is late; the others open windows,
+        // which close in ascending order, and every intermediate state passes verify().
+        var a = aggregator()
+        a.assign([0], now: 0)
+        var latest = -Double.infinity
+        var opened: [Int64] = []
+        for k in 0..<300 {
+            let m = Double((k * 37) % 300) + 0.5
+            latest = max(latest, m)
+            if (m.rounded(.down) + 1) > latest - 2 { opened.append(Int64(m.rounded(.down))) }
+            a.add(event(m), partition: 0, now: 0)
+            a.verify()
+        }
+        let watermark = latest - 2
+        #expect(a.closed.map(\.window.start) == opened.filter { Double($0 + 1) <= watermark }.sorted().map { $0 * Self.minute })
+        a.closeAll(now: 0)
+        #expect(a.closed.map(\.window.start) == opened.sorted().map { $0 * Self.minute })
+        a.verify()
+    }
+
+    @Test func theStartHeapPopsInAscendingOrder() {
+        var h = MinHeap()
+        var expected: [Int64] = []
+        for k in 0..<500 {
+            let v = Int64((k * 7919) % 1009) - 500
+            h.insert(v)
+            expected.append(v)
+            #expect(h.isHeap)
+        }
+        var popped: [Int64] = []
+        while let v = h.popMin() { popped.append(v); #expect(h.isHeap) }
+        #expect(popped == expected.sorted())
+        #expect(MinHeap([5, -1, 3]).min == -1)
+    }
 }

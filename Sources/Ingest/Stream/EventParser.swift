@@ -47,6 +47,9 @@ struct EventParser {
     /// Decoded string bytes of the current message.
     private(set) var scratch: [UInt8] = []
 
+    /// The value of each known field of the current message (reused: no allocation per message).
+    private var values = [JSONValue?](repeating: nil, count: 14)
+
     init() { scratch.reserveCapacity(4096) }
 
     private enum JSONValue {
@@ -93,7 +96,7 @@ struct EventParser {
         skipSpace()
         guard i < n, byte() == UInt8(ascii: "{") else { throw DeadLetterReason("not JSON: expected an object") }
         i += 1
-        var values: [JSONValue?] = [JSONValue?](repeating: nil, count: 14)
+        for k in values.indices { values[k] = nil }
         skipSpace()
         if i < n, byte() == UInt8(ascii: "}") { i += 1 } else {
             while true {

@@ -310,7 +310,7 @@ public final class KafkaConsumer: KafkaClient {
             "group.id": group, "enable.auto.commit": "false", "enable.auto.offset.store": "false",
             "enable.partition.eof": "true", "partition.assignment.strategy": "range",
             "auto.offset.reset": "earliest", "fetch.wait.max.ms": "100",
-            "queued.min.messages": "50000", "max.partition.fetch.bytes": "262144", "session.timeout.ms": "10000",
+            "queued.min.messages": "100000", "max.partition.fetch.bytes": "1048576", "session.timeout.ms": "10000",
             "topic.metadata.refresh.interval.ms": "5000",
         ]
         let rk = try makeHandle(type: RD_KAFKA_CONSUMER, settings: settings, defaults: defaults, box: box) { conf in

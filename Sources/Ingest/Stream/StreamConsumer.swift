@@ -68,6 +68,9 @@ public final class StreamConsumer {
     private var firstMessageAt: Double?
     /// Starts of the open windows that have a `window:` key in the store.
     private var persistedWindows: Set<Int64> = []
+    private let committer = StreamBatchCommitter()
+    /// Messages handled by this run (for the rate).
+    private var handled = 0
 
     public init(store: Store, options: StreamConsumerOptions) throws {
         self.store = store
@@ -142,7 +145,11 @@ public final class StreamConsumer {
         let started = Self.now()
         try store.write { writer in
             self.writer = writer
-            defer { self.writer = nil }
+            defer {
+                // Whatever ends the run, the batch in flight finishes before the write lock is released.
+                _ = try? committer.finished(wait: true)
+                self.writer = nil
+            }
             try writer.commit { tx in try StreamTables.ensure(in: tx) }
             var settings = options.settings
             if settings.extra["group.instance.id"] == nil { settings.extra["group.instance.id"] = instanceID }
@@ -188,7 +195,7 @@ public final class StreamConsumer {
     private func loop(_ consumer: KafkaConsumer, started: Double, shouldStop: () -> Bool, onStatus: (StreamStatus) -> Void) throws {
         var lastStatus = Self.now()
         var lastEndCheck = 0.0
-        var rateMark = (time: Self.now(), events: totals.events + pendingEvents)
+        var rateMark = (time: Self.now(), events: 0)
         var sinceClock = 0
         var now = Self.now()
         while !shouldStop() {
@@ -207,15 +214,14 @@ public final class StreamConsumer {
             }
             sinceClock = 0
             now = Self.now()
+            try collect(consumer, wait: false)
             aggregator.tick(now: now, caughtUp: endReached)
             align(consumer)
-            if let opened = batchOpenedAt, now - opened >= options.flushIntervalSeconds || pendingEvents >= options.maxBatchEvents {
-                try flush(consumer)
-            } else if batchOpenedAt == nil, !aggregator.closed.isEmpty {
-                batchOpenedAt = now
-            }
-            if now - lastStatus >= options.statusIntervalSeconds {
-                let n = totals.events + pendingEvents
+            if batchOpenedAt == nil, !aggregator.closed.isEmpty { batchOpenedAt = now }
+            if shouldCut(now: now) { try flush(consumer, wait: false) }
+            // The status callback may use the store writer (export progress): only between batches.
+            if now - lastStatus >= options.statusIntervalSeconds, !committer.isBusy {
+                let n = handled
                 rate = Double(n - rateMark.events) / max(0.001, now - rateMark.time)
                 rateMark = (now, n)
                 lastStatus = now
@@ -245,6 +251,17 @@ public final class StreamConsumer {
             }
         }
         summary.stoppedBySignal = true
+    }
+
+    /// Whether to cut the pending batch now. A finalized window is committed as soon as the batch before
+    /// it is stored; otherwise a batch is cut once it is a flush interval old. A batch that reaches the
+    /// flush interval or `maxBatchEvents` while the one before it is still being stored is cut anyway
+    /// (`flush` waits for the one in flight): that bounds a batch to about one flush interval of reading,
+    /// so a slow commit slows reading instead of growing the batches and the finalize delay.
+    private func shouldCut(now: Double) -> Bool {
+        guard let opened = batchOpenedAt else { return false }
+        if pendingEvents >= options.maxBatchEvents || now - opened >= options.flushIntervalSeconds { return true }
+        return !committer.isBusy && !aggregator.closed.isEmpty
     }
 
     /// Watermark alignment: once more than `maxOpenWindows` windows are open, pauses fetching from each
@@ -279,6 +296,7 @@ public final class StreamConsumer {
         if firstMessageAt == nil { firstMessageAt = Self.now() }
         positions[m.partition] = m.offset + 1
         pendingEvents += 1
+        handled += 1
         do {
             try parser.parse(m.payload, into: &e)
         } catch {
@@ -328,76 +346,69 @@ public final class StreamConsumer {
         return s
     }
 
-    /// Stores the pending batch, the finalized windows, the offsets and the window state in one transaction.
-    private func flush(_ consumer: KafkaConsumer?) throws {
+    /// Cuts the pending micro-batch (its rows, the finalized windows, the offsets and the changed window
+    /// state) and hands it to the committer, which stores it in one transaction. Waits for the batch
+    /// before it first; with `wait`, also for this one.
+    private func flush(_ consumer: KafkaConsumer?, wait: Bool = true) throws {
         guard let writer else { return }
+        try collect(consumer, wait: true)
         let finalizedAt = aggregator.drainClosed(engagement: &engagement, eventTypes: &eventTypes, genres: &topGenres,
                                                  countries: &topCountries, late: &late)
         let offsetsChanged = positions.contains { self.stored[$0.key] != $0.value }
-        guard offsetsChanged || !finalizedAt.isEmpty || late.rows > 0 else {
-            batchOpenedAt = nil
-            return
-        }
-        let eventRows = watch.rows, deadRows = dead.rows, windowRows = engagement.rows
-        var pending: [(String, PendingSegment)] = []
-        func write(_ b: inout TableBatch) throws {
+        batchOpenedAt = nil
+        guard offsetsChanged || !finalizedAt.isEmpty || late.rows > 0 else { return }
+        var batch = StreamBatch(namespace: namespace, group: options.group)
+        batch.counts = (watch.rows, dead.rows, pendingLate, engagement.rows)
+        func take(_ b: inout TableBatch) {
             guard b.rows > 0 else { return }
-            let columns = b.take()
-            pending.append((b.schema.name, try writer.writeSegment(schema: b.schema, columns: columns)))
+            batch.tables.append((b.schema, b.take()))
         }
-        try write(&watch)
-        try write(&dead)
-        try write(&engagement)
-        try write(&eventTypes)
-        try write(&topGenres)
-        try write(&topCountries)
-        try write(&late)
-        var snapshot = aggregator.snapshot
-        snapshot.open = []
-        let encoder = JSONEncoder()
-        var windowValues: [(key: String, value: String?)] = []
-        let watermarkValue: String
+        take(&watch)
+        take(&dead)
+        take(&engagement)
+        take(&eventTypes)
+        take(&topGenres)
+        take(&topCountries)
+        take(&late)
         do {
-            watermarkValue = String(decoding: try encoder.encode(snapshot), as: UTF8.self)
-            for (start, w) in aggregator.takeDirty() {
-                if let w {
-                    windowValues.append(("window:\(start)", w.json))
-                    persistedWindows.insert(start)
-                } else if persistedWindows.remove(start) != nil {
-                    windowValues.append(("window:\(start)", nil))
-                }
-                // A window opened and closed within this batch was never stored: nothing to remove.
-            }
+            batch.watermark = String(decoding: try JSONEncoder().encode(aggregator.watermarkSnapshot), as: UTF8.self)
         } catch {
             throw StreamError.badState(namespace: namespace, key: "watermark", detail: "cannot encode: \(error)")
         }
-        let newTotals = (events: totals.events + eventRows, deadLetters: totals.deadLetters + deadRows,
-                         late: totals.late + pendingLate, windows: totals.windows + windowRows)
-        let positions = self.positions, storedBefore = self.stored, ns = namespace
-        try writer.commit { tx in
-            for (table, segment) in pending { try tx.addSegments([segment], to: table) }
-            for (p, o) in positions where storedBefore[p] != o { try tx.setState(namespace: ns, key: "offset:\(p)", value: String(o)) }
-            try tx.setState(namespace: ns, key: "watermark", value: watermarkValue)
-            for (key, value) in windowValues {
-                if let value { try tx.setState(namespace: ns, key: key, value: value) } else { try tx.removeState(namespace: ns, key: key) }
+        for (start, w) in aggregator.takeDirty() {
+            if let w {
+                batch.windows.append((start, w))
+                persistedWindows.insert(start)
+            } else if persistedWindows.remove(start) != nil {
+                batch.windows.append((start, nil))
             }
-            try tx.setState(namespace: ns, key: "totals", value: "\(newTotals.events),\(newTotals.deadLetters),\(newTotals.late),\(newTotals.windows)")
-            try tx.setState(namespace: ns, key: "rate", value: String(format: "%.0f", rate))
-            try tx.setState(namespace: ns, key: "group", value: options.group)
+            // A window opened and closed within this batch was never stored: nothing to remove.
         }
-        let committedAt = Self.now()
-        self.stored = positions
-        totals = newTotals
-        summary.events += eventRows
-        summary.deadLetters += deadRows
-        summary.lateEvents += pendingLate
-        summary.windowsEmitted += windowRows
-        summary.batches += 1
-        for t in finalizedAt { summary.maxFinalizeDelay = max(summary.maxFinalizeDelay, committedAt - t) }
+        batch.totals = (totals.events + batch.counts.events, totals.deadLetters + batch.counts.deadLetters,
+                        totals.late + batch.counts.late, totals.windows + batch.counts.windows)
+        batch.positions = positions
+        batch.storedBefore = stored
+        batch.rate = rate
+        batch.finalizedAt = finalizedAt
         pendingEvents = 0
         pendingLate = 0
-        batchOpenedAt = nil
-        consumer?.commitAsync(positions)
+        committer.submit(batch, writer: writer)
+        if wait { try collect(consumer, wait: true) }
+    }
+
+    /// Takes back the batch in flight once it is committed: its offsets count as stored (and are
+    /// committed to Kafka for lag tools), its rows in the totals, its windows' finalize delays in the summary.
+    private func collect(_ consumer: KafkaConsumer?, wait: Bool) throws {
+        guard let (batch, committedAt) = try committer.finished(wait: wait) else { return }
+        stored = batch.positions
+        totals = batch.totals
+        summary.events += batch.counts.events
+        summary.deadLetters += batch.counts.deadLetters
+        summary.lateEvents += batch.counts.late
+        summary.windowsEmitted += batch.counts.windows
+        summary.batches += 1
+        for t in batch.finalizedAt { summary.maxFinalizeDelay = max(summary.maxFinalizeDelay, committedAt - t) }
+        consumer?.commitAsync(batch.positions)
     }
 
     func status(_ consumer: KafkaConsumer?) -> StreamStatus {

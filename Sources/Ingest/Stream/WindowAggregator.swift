@@ -122,9 +122,9 @@ struct WindowAggregator {
     private var idle: Set<Int32> = []
     private(set) var assigned: Set<Int32> = []
     private(set) var watermark: Int64 = .min
-    /// Starts of the open windows, ascending (the next to close first).
-    private var starts: [Int64] = []
-    private var nextCloseAt: Int64 { starts.first.map { $0 + config.sizeMicros } ?? .max }
+    /// Starts of the open windows (the next to close on top).
+    private var starts = MinHeap()
+    private var nextCloseAt: Int64 { starts.min.map { $0 + config.sizeMicros } ?? .max }
     /// Finalized windows not yet written, with the wall time they were finalized.
     var closed: [(window: WindowState, at: Double)] = []
     /// Late events per window start, not yet written.
@@ -148,12 +148,19 @@ struct WindowAggregator {
                        open: open.values.sorted { $0.start < $1.start })
     }
 
+    /// The watermark and the partitions' latest event times, without the open windows (stored each in its
+    /// own state key).
+    var watermarkSnapshot: WindowSnapshot {
+        WindowSnapshot(watermark: watermark,
+                       partitionMax: Dictionary(uniqueKeysWithValues: partitionMax.map { (String($0.key), $0.value) }))
+    }
+
     mutating func restore(_ s: WindowSnapshot) {
         watermark = s.watermark
         partitionMax = [:]
         for (k, v) in s.partitionMax { if let p = Int32(k) { partitionMax[p] = v } }
         open = Dictionary(uniqueKeysWithValues: s.open.map { ($0.start, $0) })
-        starts = open.keys.sorted()
+        starts = MinHeap(Array(open.keys))
         dirty = []
     }
 
@@ -214,13 +221,11 @@ struct WindowAggregator {
         guard w > watermark else { return }
         watermark = w
         guard watermark >= nextCloseAt else { return }
-        var k = 0
-        while k < starts.count, starts[k] + config.sizeMicros <= watermark {
-            closed.append((open.removeValue(forKey: starts[k])!, now))
-            dirty.insert(starts[k])
-            k += 1
+        while let first = starts.min, first + config.sizeMicros <= watermark {
+            starts.popMin()
+            closed.append((open.removeValue(forKey: first)!, now))
+            dirty.insert(first)
         }
-        starts.removeFirst(k)
     }
 
     // MARK: events
@@ -245,14 +250,7 @@ struct WindowAggregator {
             w = existing
         } else {
             w = WindowState(start: start)
-            // Binary search for the insertion point; windows mostly open in ascending order.
-            var lo = 0, hi = starts.count
-            if let last = starts.last, last < start { lo = hi }
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if starts[mid] < start { lo = mid + 1 } else { hi = mid }
-            }
-            starts.insert(start, at: lo)
+            starts.insert(start)
         }
         w.events += 1
         w.users.values.insert(e.user)
@@ -279,7 +277,7 @@ struct WindowAggregator {
             dirty.insert(start)
         }
         open = [:]
-        starts = []
+        starts.removeAll()
     }
 
     /// Checks invariants (tests and debug builds).
@@ -289,7 +287,7 @@ struct WindowAggregator {
             precondition(start + config.sizeMicros > watermark, "an open window ends after the watermark")
             precondition(w.events >= Int64(w.users.values.count), "no more users than events")
         }
-        precondition(starts == open.keys.sorted(), "the start list mirrors the open windows")
+        precondition(starts.isHeap && starts.items.sorted() == open.keys.sorted(), "the start heap mirrors the open windows")
     }
 
     // MARK: output rows

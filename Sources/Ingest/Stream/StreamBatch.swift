@@ -1,0 +1,64 @@
+import ColumnStore
+import Foundation
+
+/// One micro-batch cut by `StreamConsumer`: everything its single catalog transaction stores (the rows
+/// of every stream table, the offsets, the watermark, the changed open windows and the totals), plus
+/// what the consumer needs to know once it is committed.
+struct StreamBatch {
+    /// The rows of each table that has any, as finished columns.
+    var tables: [(schema: TableSchema, columns: [Column])] = []
+    /// The `state` namespace, `stream:<topic>`.
+    var namespace: String
+    /// Next offset per partition after this batch (all partitions ever seen).
+    var positions: [Int32: Int64] = [:]
+    /// The offsets as stored before this batch: only changed ones are written.
+    var storedBefore: [Int32: Int64] = [:]
+    /// The `watermark` state value (JSON of `WindowSnapshot` without the open windows).
+    var watermark: String = ""
+    /// Open windows changed in this batch: the state to store, or nil to remove the key.
+    var windows: [(start: Int64, state: WindowState?)] = []
+    /// Running totals after this batch: events, dead letters, late events, windows.
+    var totals: (events: Int, deadLetters: Int, late: Int, windows: Int) = (0, 0, 0, 0)
+    /// The consumer's rate when the batch was cut, for `nq consume --status`.
+    var rate: Double = 0
+    var group: String
+    /// Rows of this batch: events, dead letters, late events, windows emitted.
+    var counts: (events: Int, deadLetters: Int, late: Int, windows: Int) = (0, 0, 0, 0)
+    /// When each window this batch finalizes was finalized (wall clock, seconds).
+    var finalizedAt: [Double] = []
+
+    init(namespace: String, group: String) {
+        self.namespace = namespace
+        self.group = group
+    }
+
+    /// Writes the segment files (in parallel) and commits them with the offsets, the watermark, the
+    /// windows and the totals in one transaction.
+    /// - Throws: the first segment write error, or the catalog's error (nothing is then committed).
+    func store(with writer: StoreWriter) throws {
+        let tables = self.tables
+        var segments = [PendingSegment?](repeating: nil, count: tables.count)
+        var errors = [Error?](repeating: nil, count: tables.count)
+        segments.withUnsafeMutableBufferPointer { out in
+            errors.withUnsafeMutableBufferPointer { err in
+                DispatchQueue.concurrentPerform(iterations: tables.count) { i in
+                    do { out[i] = try writer.writeSegment(schema: tables[i].schema, columns: tables[i].columns) } catch { err[i] = error }
+                }
+            }
+        }
+        if let e = errors.compactMap({ $0 }).first { throw e }
+        let windowValues = windows.map { (key: "window:\($0.start)", value: $0.state?.json) }
+        let ns = namespace
+        try writer.commit { tx in
+            for (t, segment) in zip(tables, segments) { try tx.addSegments([segment!], to: t.schema.name) }
+            for (p, o) in positions where storedBefore[p] != o { try tx.setState(namespace: ns, key: "offset:\(p)", value: String(o)) }
+            try tx.setState(namespace: ns, key: "watermark", value: watermark)
+            for (key, value) in windowValues {
+                if let value { try tx.setState(namespace: ns, key: key, value: value) } else { try tx.removeState(namespace: ns, key: key) }
+            }
+            try tx.setState(namespace: ns, key: "totals", value: "\(totals.events),\(totals.deadLetters),\(totals.late),\(totals.windows)")
+            try tx.setState(namespace: ns, key: "rate", value: String(format: "%.0f", rate))
+            try tx.setState(namespace: ns, key: "group", value: group)
+        }
+    }
+}
