@@ -41,7 +41,11 @@ let package = Package(
             dependencies: ["ColumnStore", "CRdKafka", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
-        .target(name: "Query", dependencies: ["ColumnStore"]),
+        .target(
+            name: "Query",
+            dependencies: ["ColumnStore"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
         .target(
             name: "Export",
             dependencies: ["Query", "CCurl", .product(name: "Crypto", package: "swift-crypto"),

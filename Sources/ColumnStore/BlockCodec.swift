@@ -52,13 +52,21 @@ enum BlockCodec {
     }
 
     static func decode(_ body: UnsafeRawBufferPointer, type: ColumnType, rows n: Int, path: String, what: String) throws -> Column {
+        try decodeBlock(body, type: type, rows: n, path: path, what: what).materialize(nil)
+    }
+
+    /// Decodes a block body, keeping a dictionary-encoded STRING block as its dictionary and codes.
+    static func decodeBlock(_ body: UnsafeRawBufferPointer, type: ColumnType, rows n: Int, path: String, what: String) throws -> BlockColumn {
         var r = BinaryReader(body, path: path, what: what)
         let encoding = try r.u8()
         let hasNulls = try r.u8()
         var validity: [Bool]? = nil
         if hasNulls == 1 {
             let bitmap = try r.raw((n + 7) / 8)
-            validity = (0..<n).map { bitmap[$0 >> 3] & (1 << UInt8($0 & 7)) != 0 }
+            validity = [Bool](unsafeUninitializedCapacity: n) { out, initialized in
+                for i in 0..<n { out[i] = bitmap[i >> 3] & (1 << UInt8(i & 7)) != 0 }
+                initialized = n
+            }
         } else if hasNulls != 0 {
             throw r.fail("bad null flag \(hasNulls)")
         }
@@ -82,32 +90,29 @@ enum BlockCodec {
             try checkOffsets(ends, byteCount: total, reader: r)
             let dictBytes = try r.raw(total)
             let width = try r.u8()
-            let codes: [Int]
+            let codes: [UInt16]
             switch width {
-            case 1: codes = try r.array(UInt8.self, count: n).map(Int.init)
-            case 2: codes = try r.array(UInt16.self, count: n).map(Int.init)
+            case 1: codes = try r.array(UInt8.self, count: n).map(UInt16.init)
+            case 2: codes = try r.array(UInt16.self, count: n)
             default: throw r.fail("bad dictionary code width \(width)")
             }
-            // Check codes and the expanded size before allocating (a few codes can name long entries).
+            // Check codes and the expanded size before anything is expanded (a few codes can name long entries).
             var expanded = 0
-            for c in codes {
+            for c16 in codes {
+                let c = Int(c16)
                 guard c < count else { throw r.fail("dictionary code \(c) out of range \(count)") }
                 expanded += Int(ends[c]) - (c == 0 ? 0 : Int(ends[c - 1]))
-                guard expanded <= SegmentFormat.maxBlockBytes else { throw r.fail("dictionary strings expand beyond \(SegmentFormat.maxBlockBytes) bytes") }
             }
-            var out = StringArray()
-            out.reserve(count: n, bytes: expanded)
-            for c in codes {
-                let s = c == 0 ? 0 : Int(ends[c - 1])
-                out.append(UnsafeRawBufferPointer(rebasing: dictBytes[s..<Int(ends[c])]))
-            }
-            values = .string(out)
+            guard expanded <= SegmentFormat.maxBlockBytes else { throw r.fail("dictionary strings expand beyond \(SegmentFormat.maxBlockBytes) bytes") }
+            guard r.remaining == 0 else { throw r.fail("\(r.remaining) unexpected trailing bytes") }
+            let entries = StringArray(bytes: Array(dictBytes), ends: ends)
+            return .dictionary(DictionaryColumn(entries: entries, codes: codes, validity: validity))
         default:
             throw r.fail("unknown encoding \(encoding) for \(type.rawValue)")
         }
         guard r.remaining == 0 else { throw r.fail("\(r.remaining) unexpected trailing bytes") }
         if type == .bool, case .bool(let b) = values, b.contains(where: { $0 > 1 }) { throw r.fail("bool byte other than 0/1") }
-        return Column(values: values, validity: validity)
+        return .plain(Column(values: values, validity: validity))
     }
 
     private static func checkOffsets(_ ends: [Int32], byteCount: Int, reader: BinaryReader) throws {

@@ -20,14 +20,16 @@ enum LZ4 {
 
     /// Decompresses exactly `uncompressedSize` bytes; returns nil if the input is malformed.
     static func decompress(_ input: UnsafeRawBufferPointer, uncompressedSize: Int) -> [UInt8]? {
-        var out = [UInt8](repeating: 0, count: uncompressedSize)
-        if uncompressedSize == 0 { return input.isEmpty ? out : nil }
+        if uncompressedSize == 0 { return input.isEmpty ? [] : nil }
         guard let src = input.baseAddress else { return nil }
-        let n = out.withUnsafeMutableBytes { dst in
-            LZ4_decompress_safe(
+        var n: Int32 = -1
+        // Not zero-filled first: LZ4 writes every byte it reports, and a short result is discarded.
+        let out = [UInt8](unsafeUninitializedCapacity: uncompressedSize) { dst, initialized in
+            n = LZ4_decompress_safe(
                 src.assumingMemoryBound(to: CChar.self),
-                dst.baseAddress!.assumingMemoryBound(to: CChar.self),
+                UnsafeMutableRawPointer(dst.baseAddress!).assumingMemoryBound(to: CChar.self),
                 Int32(input.count), Int32(uncompressedSize))
+            initialized = n == Int32(uncompressedSize) ? uncompressedSize : 0
         }
         return n == Int32(uncompressedSize) ? out : nil
     }

@@ -86,6 +86,13 @@ public final class SegmentReader {
     /// Reads, verifies and decodes one block of one column.
     /// - Throws: `StoreError.checksumMismatch` naming the file, column, block, offset and both checksums.
     public func readBlock(column c: Int, block b: Int) throws -> Column {
+        try readBlockColumn(column: c, block: b).materialize(nil)
+    }
+
+    /// Reads, verifies and decodes one block of one column, keeping a dictionary-encoded STRING block
+    /// as its dictionary and codes (see `BlockColumn`).
+    /// - Throws: `StoreError.checksumMismatch` naming the file, column, block, offset and both checksums.
+    public func readBlockColumn(column c: Int, block b: Int) throws -> BlockColumn {
         let meta = columns[c]
         let blk = meta.blocks[b]
         let frame = try file.read(offset: blk.offset, count: blk.length)
@@ -109,13 +116,13 @@ public final class SegmentReader {
             switch SegmentFormat.Method(rawValue: methodByte) {
             case .none?:
                 guard uncompressedSize == compressedSize else { throw r.fail("raw block sizes differ") }
-                return try BlockCodec.decode(payload, type: meta.schema.type, rows: blk.zone.rowCount, path: path, what: r.what)
+                return try BlockCodec.decodeBlock(payload, type: meta.schema.type, rows: blk.zone.rowCount, path: path, what: r.what)
             case .lz4?:
                 guard let body = LZ4.decompress(payload, uncompressedSize: uncompressedSize) else {
                     throw r.fail("LZ4 payload does not decompress to \(uncompressedSize) bytes")
                 }
                 return try body.withUnsafeBytes {
-                    try BlockCodec.decode($0, type: meta.schema.type, rows: blk.zone.rowCount, path: path, what: r.what)
+                    try BlockCodec.decodeBlock($0, type: meta.schema.type, rows: blk.zone.rowCount, path: path, what: r.what)
                 }
             case nil:
                 throw r.fail("unknown compression method \(methodByte)")

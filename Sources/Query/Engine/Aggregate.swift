@@ -1,4 +1,5 @@
 import ColumnStore
+import Dispatch
 
 /// The aggregate functions nq computes.
 enum AggregateKind: String {
@@ -43,30 +44,61 @@ struct AggregateState {
     mutating func update(groups: [Int32], argument: Column?) throws {
         switch spec.kind {
         case .countStar:
-            for g in groups { counts[Int(g)] += 1 }
+            counts.withUnsafeMutableBufferPointer { cs in
+                for g in groups { cs[Int(g)] += 1 }
+            }
         case .count:
             let c = argument!
-            for (i, g) in groups.enumerated() where c.valid(i) { counts[Int(g)] += 1 }
+            counts.withUnsafeMutableBufferPointer { cs in
+                if let v = c.validity {
+                    for (i, g) in groups.enumerated() where v[i] { cs[Int(g)] += 1 }
+                } else {
+                    for g in groups { cs[Int(g)] += 1 }
+                }
+            }
         case .countIf:
             let c = argument!
             guard case .bool(let v) = c.values else { return }
             for (i, g) in groups.enumerated() where c.valid(i) && v[i] == 1 { counts[Int(g)] += 1 }
         case .sum, .avg:
             let c = argument!
+            let validity = c.validity
             switch c.values {
             case .int64(let v):
-                for (i, g) in groups.enumerated() where c.valid(i) {
-                    let gi = Int(g)
-                    let (s, o) = intSums[gi].addingReportingOverflow(v[i])
-                    if o && spec.kind == .sum { throw QueryError.runtime(message: "integer overflow in SUM") }
-                    intSums[gi] = s
-                    doubleSums[gi] += Double(v[i])
-                    counts[gi] += 1
+                let overflowed: Bool = counts.withUnsafeMutableBufferPointer { cs in
+                    intSums.withUnsafeMutableBufferPointer { isum in
+                        doubleSums.withUnsafeMutableBufferPointer { dsum in
+                            var overflowed = false
+                            for (i, g) in groups.enumerated() where validity?[i] ?? true {
+                                let gi = Int(g)
+                                let (s, o) = isum[gi].addingReportingOverflow(v[i])
+                                overflowed = overflowed || o
+                                isum[gi] = s
+                                dsum[gi] += Double(v[i])
+                                cs[gi] += 1
+                            }
+                            return overflowed
+                        }
+                    }
                 }
+                if overflowed && spec.kind == .sum { throw QueryError.runtime(message: "integer overflow in SUM") }
             case .float64(let v):
-                for (i, g) in groups.enumerated() where c.valid(i) {
-                    doubleSums[Int(g)] += v[i]
-                    counts[Int(g)] += 1
+                counts.withUnsafeMutableBufferPointer { cs in
+                    doubleSums.withUnsafeMutableBufferPointer { dsum in
+                        v.withUnsafeBufferPointer { v in
+                            if let validity {
+                                for (i, g) in groups.enumerated() where validity[i] {
+                                    dsum[Int(g)] += v[i]
+                                    cs[Int(g)] += 1
+                                }
+                            } else {
+                                for (i, g) in groups.enumerated() {
+                                    dsum[Int(g)] += v[i]
+                                    cs[Int(g)] += 1
+                                }
+                            }
+                        }
+                    }
                 }
             default: break
             }
@@ -134,42 +166,46 @@ final class HashAggregateOperator: Operator {
         outputTypes = keys.map { $0.type ?? .int64 } + aggregates.map(\.resultType)
     }
 
+    /// Input rows below which a round of batches is aggregated on one thread.
+    static let parallelRows = 2 * SegmentFormat.defaultBlockRows
+
     func next() throws -> Batch? {
         guard !done else { return nil }
         done = true
-        var table = GroupTable()
-        var keyBuilders = keys.map { ColumnBuilder(type: $0.type ?? .int64) }
-        var states = aggregates.map { AggregateState(spec: $0) }
-        if keys.isEmpty {
-            _ = table.groupIDs([], rows: 0) { _ in }
-            for s in states.indices { states[s].addGroups(1) }
-        }
-        while let b = try child.next() {
-            guard b.count > 0 else { continue }
-            let keyColumns = try keys.map { try Evaluator.evaluate($0, b) }
-            let before = table.count
-            var newRows: [Int32] = []
-            let ids = table.groupIDs(keyColumns, rows: b.count) { row in newRows.append(Int32(row)) }
-            if !newRows.isEmpty {
-                // The key values of the new groups, a column at a time.
-                for k in keyBuilders.indices {
-                    if keyColumns[k].type == keyBuilders[k].type {
-                        keyBuilders[k].append(contentsOf: newRows.count == b.count ? keyColumns[k] : keyColumns[k].gather(newRows))
-                    } else {
-                        for row in newRows { keyBuilders[k].append(Evaluator.coerce(keyColumns[k].value(at: Int(row)), to: keyBuilders[k].type)) }
+        // Two partial aggregates: a round of batches is split in two halves, each aggregated on its own
+        // core; the second partial is merged into the first at the end. Small inputs use the first only.
+        var partials = [PartialAggregate(keys: keys, aggregates: aggregates)]
+        var round: [Batch] = []
+        var roundRows = 0
+        func flush() throws {
+            defer { round.removeAll(); roundRows = 0 }
+            if round.count < 2 || roundRows < HashAggregateOperator.parallelRows {
+                for b in round { try partials[0].add(b) }
+                return
+            }
+            if partials.count == 1 { partials.append(PartialAggregate(keys: keys, aggregates: aggregates)) }
+            let half = round.count / 2
+            let parts = [Array(round[..<half]), Array(round[half...])]
+            var errors: [Error?] = [nil, nil]
+            partials.withUnsafeMutableBufferPointer { ps in
+                errors.withUnsafeMutableBufferPointer { es in
+                    DispatchQueue.concurrentPerform(iterations: 2) { w in
+                        do { for b in parts[w] { try ps[w].add(b) } } catch { es[w] = error }
                     }
                 }
             }
-            let added = table.count - before
-            if added > 0 { for s in states.indices { states[s].addGroups(added) } }
-            for s in states.indices {
-                let arg = try aggregates[s].argument.map { try Evaluator.evaluate($0, b) }
-                try states[s].update(groups: ids, argument: arg)
-            }
+            if let e = errors[0] ?? errors[1] { throw e }
         }
-        let n = max(table.count, keys.isEmpty ? 1 : 0)
-        let columns = keyBuilders.indices.map { keyBuilders[$0].finish() } + states.map { $0.finish(groups: n) }
-        return Batch(columns: columns, count: n)
+        while let b = try child.next() {
+            guard b.count > 0 else { continue }
+            round.append(b)
+            roundRows += b.count
+            if round.count >= 8 { try flush() }
+        }
+        try flush()
+        var result = partials[0]
+        if partials.count > 1 { try result.merge(partials[1]) }
+        return result.finish()
     }
 
     func explain(_ depth: Int) -> [String] {

@@ -21,29 +21,6 @@ public struct Batch {
 }
 
 extension Column {
-    /// The rows at `indices`, in that order.
-    public func gather(_ indices: [Int32]) -> Column {
-        let validity = self.validity.map { v in indices.map { v[Int($0)] } }
-        let values: ColumnValues
-        switch self.values {
-        case .int64(let a): values = .int64(indices.map { a[Int($0)] })
-        case .timestamp(let a): values = .timestamp(indices.map { a[Int($0)] })
-        case .float64(let a): values = .float64(indices.map { a[Int($0)] })
-        case .bool(let a): values = .bool(indices.map { a[Int($0)] })
-        case .date(let a): values = .date(indices.map { a[Int($0)] })
-        case .string(let s):
-            var out = StringArray()
-            var bytes = 0
-            for i in indices { bytes += Int(s.ends[Int(i)]) - s.start(Int(i)) }
-            out.reserve(count: indices.count, bytes: bytes)
-            s.bytes.withUnsafeBytes { all in
-                for i in indices { out.append(UnsafeRawBufferPointer(rebasing: all[s.start(Int(i))..<Int(s.ends[Int(i)])])) }
-            }
-            values = .string(out)
-        }
-        return Column(values: values, validity: validity.flatMap { $0.contains(false) ? $0 : nil })
-    }
-
     /// A column of `count` copies of `value` (NULL gives an all-NULL column of `type`).
     public static func constant(_ value: Value, type: ColumnType, count: Int) -> Column {
         var b = ColumnBuilder(type: type, capacity: count)

@@ -126,31 +126,36 @@ enum KeyEncoder {
 
 /// A hash set of byte keys that numbers them densely in insertion order (0, 1, 2, ...). Keys live in
 /// one contiguous arena, slots are open-addressed (linear probing), so an insert allocates nothing
-/// but amortized growth.
+/// but amortized growth. A slot holds the upper 32 bits of its key's hash beside the id, so a probe
+/// touches the key's bytes only when those bits agree.
 struct ByteKeyTable {
     private var arena: [UInt8] = []
     private var ends: [Int] = []          // key id → end offset in arena (start = previous end)
-    private var hashes: [UInt64] = []     // key id → hash
-    private var slots: [Int32] = Array(repeating: -1, count: 16)
+    /// 0 = empty; else the hash's upper 32 bits | (id + 1).
+    private var slots: [UInt64] = Array(repeating: 0, count: 16)
     private var mask = 15
+    private static let tagMask: UInt64 = 0xFFFF_FFFF_0000_0000
     var count: Int { ends.count }
 
     /// The id of `key`, inserting it when absent.
     @inline(__always)
     mutating func findOrInsert(_ key: UnsafeRawBufferPointer) -> (id: Int32, inserted: Bool) {
         let h = KeyEncoder.hash(key)
+        let tag = h & ByteKeyTable.tagMask
         var s = Int(truncatingIfNeeded: h) & mask
         while true {
-            let id = slots[s]
-            if id < 0 { break }
-            if hashes[Int(id)] == h && equals(Int(id), key) { return (id, false) }
+            let e = slots[s]
+            if e == 0 { break }
+            if e & ByteKeyTable.tagMask == tag {
+                let id = Int(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
+                if equals(id, key) { return (Int32(id), false) }
+            }
             s = (s + 1) & mask
         }
         let id = Int32(ends.count)
         arena.append(contentsOf: key)
         ends.append(arena.count)
-        hashes.append(h)
-        slots[s] = id
+        slots[s] = tag | UInt64(id + 1)
         if ends.count * 2 > slots.count { grow() }
         return (id, true)
     }
@@ -159,13 +164,23 @@ struct ByteKeyTable {
     @inline(__always)
     func find(_ key: UnsafeRawBufferPointer) -> Int32? {
         let h = KeyEncoder.hash(key)
+        let tag = h & ByteKeyTable.tagMask
         var s = Int(truncatingIfNeeded: h) & mask
         while true {
-            let id = slots[s]
-            if id < 0 { return nil }
-            if hashes[Int(id)] == h && equals(Int(id), key) { return id }
+            let e = slots[s]
+            if e == 0 { return nil }
+            if e & ByteKeyTable.tagMask == tag {
+                let id = Int(truncatingIfNeeded: e & 0xFFFF_FFFF) - 1
+                if equals(id, key) { return Int32(id) }
+            }
             s = (s + 1) & mask
         }
+    }
+
+    /// Calls `body` with the bytes of key `id`; the pointer must not escape.
+    func withKey<R>(_ id: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let start = id == 0 ? 0 : ends[id - 1]
+        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<ends[id]])) }
     }
 
     @inline(__always)
@@ -179,20 +194,22 @@ struct ByteKeyTable {
 
     private mutating func grow() {
         let size = slots.count * 2
-        slots = Array(repeating: -1, count: size)
+        slots = Array(repeating: 0, count: size)
         mask = size - 1
+        // Hashes are recomputed from the arena rather than kept (8 bytes a key saved).
         for id in 0..<ends.count {
-            var s = Int(truncatingIfNeeded: hashes[id]) & mask
-            while slots[s] >= 0 { s = (s + 1) & mask }
-            slots[s] = Int32(id)
+            let h = withKey(id) { KeyEncoder.hash($0) }
+            var s = Int(truncatingIfNeeded: h) & mask
+            while slots[s] != 0 { s = (s + 1) & mask }
+            slots[s] = (h & ByteKeyTable.tagMask) | UInt64(id + 1)
         }
     }
 }
 
 /// Assigns a dense group id to each distinct key.
 struct GroupTable {
-    private var table = ByteKeyTable()
-    private var noKeys = false
+    fileprivate var table = ByteKeyTable()
+    fileprivate var noKeys = false
     var count: Int { noKeys ? 1 : table.count }
 
     /// The group id of each row of `keys` (new ids are numbered in first-seen order); `isNew` is
@@ -215,6 +232,25 @@ struct GroupTable {
     }
 }
 
+extension GroupTable {
+    /// Adds the groups of `other`: returns, for each of its group ids, the id here, and the ids (in
+    /// `other`) of the groups that were new here, in order.
+    mutating func merge(_ other: GroupTable) -> (mapping: [Int32], new: [Int32]) {
+        if noKeys || other.noKeys {
+            if !noKeys && other.noKeys { noKeys = true; return ([0], [0]) }
+            return (other.noKeys ? [0] : [], [])
+        }
+        var mapping = [Int32](repeating: 0, count: other.table.count)
+        var new: [Int32] = []
+        for g in 0..<other.table.count {
+            let (id, inserted) = other.table.withKey(g) { table.findOrInsert($0) }
+            mapping[g] = id
+            if inserted { new.append(Int32(g)) }
+        }
+        return (mapping, new)
+    }
+}
+
 /// Distinct (group, value) pairs for COUNT(DISTINCT x) over all groups at once: one table whose keys
 /// are the encoded (group id, value) pairs.
 struct DistinctCounter {
@@ -222,6 +258,21 @@ struct DistinctCounter {
     private(set) var counts: [Int64] = []
 
     mutating func addGroups(_ n: Int) { counts += repeatElement(0, count: n) }
+
+    /// Adds `other`'s pairs, its group g counted as group `mapping[g]` here.
+    mutating func merge(_ other: DistinctCounter, mapping: [Int32]) {
+        // A pair's key starts with the group: a validity byte, then the id as 8 little-endian bytes.
+        var key: [UInt8] = []
+        for p in 0..<other.pairs.count {
+            let g = other.pairs.withKey(p) { k -> Int in
+                key = Array(k)
+                return Int(Int64(littleEndian: k.loadUnaligned(fromByteOffset: 1, as: Int64.self)))
+            }
+            let m = mapping[g]
+            withUnsafeBytes(of: Int64(m).littleEndian) { key.replaceSubrange(1..<9, with: $0) }
+            if key.withUnsafeBytes({ pairs.findOrInsert($0).inserted }) { counts[Int(m)] += 1 }
+        }
+    }
 
     mutating func add(groups: [Int32], values: Column) {
         let groupColumn = Column(values: .int64(groups.map(Int64.init)))

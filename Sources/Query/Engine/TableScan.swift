@@ -46,6 +46,9 @@ final class TableScan: Operator {
     let filter: BoundExpr?
     let zonePredicates: [ZonePredicate]
     let outputTypes: [ColumnType]
+    /// The filter when it is made only of `column op constant` terms: decided per block before the
+    /// other columns are decoded, on dictionary codes where a block has them.
+    let scanFilter: ScanFilter?
 
     private var segmentIndex = 0
     private var pending: [Batch] = []
@@ -60,6 +63,7 @@ final class TableScan: Operator {
         self.filter = filter
         self.zonePredicates = zonePredicates
         outputTypes = columns.map { table.schema.columns[$0].type }
+        scanFilter = filter.flatMap { ScanFilter($0, types: columns.map { table.schema.columns[$0].type }) }
     }
 
     func next() throws -> Batch? {
@@ -89,13 +93,25 @@ final class TableScan: Operator {
         blocksSkipped += reader.blockCount - blocks.count
         blocksRead += blocks.count
         var results = [Result<Batch?, Error>?](repeating: nil, count: blocks.count)
-        let columns = self.columns, filter = self.filter
+        let columns = self.columns, filter = self.filter, scanFilter = self.scanFilter
         results.withUnsafeMutableBufferPointer { out in
             DispatchQueue.concurrentPerform(iterations: blocks.count) { j in
                 out[j] = Result {
                     let b = blocks[j]
+                    let rows = reader.columns[0].blocks[b].zone.rowCount
+                    if let scanFilter {
+                        // The filter's columns first; the others only when some row passes.
+                        var decoded = [BlockColumn?](repeating: nil, count: columns.count)
+                        for c in scanFilter.columns { decoded[c] = try reader.readBlockColumn(column: columns[c], block: b) }
+                        let selection = scanFilter.select(decoded, rows: rows)
+                        if let selection, selection.isEmpty { return nil }
+                        let cols = try columns.indices.map { c in
+                            try (decoded[c] ?? reader.readBlockColumn(column: columns[c], block: b)).materialize(selection)
+                        }
+                        return Batch(columns: cols, count: selection?.count ?? rows)
+                    }
                     let cols = try columns.map { try reader.readBlock(column: $0, block: b) }
-                    let batch = Batch(columns: cols, count: reader.columns[0].blocks[b].zone.rowCount)
+                    let batch = Batch(columns: cols, count: rows)
                     guard let filter else { return batch }
                     let sel = try Evaluator.select(filter, batch)
                     if sel.isEmpty { return nil }
