@@ -19,6 +19,9 @@ public final class QueryEngine {
     /// Logical → physical table names: statements read, create and drop the physical table wherever
     /// they name the logical one (keys lower-case). `nq batch` stages its results this way.
     public var tableRedirects: [String: String] = [:]
+    /// Rows per segment that CREATE TABLE AS writes (and so the most rows it holds at once).
+    /// Default: `Store.maxSegmentRows`.
+    var createTableSegmentRows = Store.maxSegmentRows
 
     public init(store: Store) {
         self.store = store
@@ -85,23 +88,8 @@ public final class QueryEngine {
                 }
             }
             let schema = TableSchema(name: name, columns: plan.scope.columns.map { ColumnSchema(name: $0.name, type: $0.type) })
-            let batch = try plan.root.drain()
-            try store.write { writer in
-                var segments: [PendingSegment] = []
-                var start = 0
-                while start < batch.count {
-                    let end = min(batch.count, start + Store.maxSegmentRows)
-                    let rows = (start..<end).map { Int32($0) }
-                    let cols = start == 0 && end == batch.count ? batch.columns : batch.columns.map { $0.gather(rows) }
-                    segments.append(try writer.writeSegment(schema: schema, columns: cols))
-                    start = end
-                }
-                try writer.commit { tx in
-                    try tx.createTable(schema, source: "query", replace: true)
-                    try tx.addSegments(segments, to: name)
-                }
-            }
-            return QueryResult(columnNames: [], types: [], columns: [], rowCount: 0, message: "created table \(logicalName) (\(batch.count) rows)")
+            let rows = try createTable(schema, from: plan.root)
+            return QueryResult(columnNames: [], types: [], columns: [], rowCount: 0, message: "created table \(logicalName) (\(rows) rows)")
         case .dropTable(let logicalName, let ifExists):
             let name = physical(logicalName)
             guard try store.tableIfExists(name) != nil else {

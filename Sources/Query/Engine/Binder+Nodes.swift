@@ -42,6 +42,7 @@ extension Binder {
             let b = try bind(x)
             let items = try list.map { try coerceForComparison(try bind($0), to: b.type, loc) }
             for i in items { _ = try comparisonCheck(b, i, "IN", loc) }
+            if let set = InSet.ofConstants(items, type: b.type) { return .inSet(b, set, negated: negated) }
             return .inList(b, items, negated: negated)
         case .inSubquery(let x, let query, let negated, let loc):
             let b = try bind(x)
@@ -50,9 +51,13 @@ extension Binder {
                 throw QueryError.type(message: "IN subquery must return one column, got \(values.columns.count)", location: loc, sql: sql)
             }
             let col = values.columns[0]
+            if values.count == 0 { return negated ? .literal(.bool(true), .bool) : .literal(.bool(false), .bool) }
+            if let t = b.type, t == col.type {
+                // The usual case: the set is hashed here, once, and probed by every batch.
+                return .inSet(b, InSet(col), negated: negated)
+            }
             let items: [BoundExpr] = (0..<values.count).map { .literal(col.value(at: $0), col.type) }
             for i in items.prefix(1) { _ = try comparisonCheck(b, i, "IN", loc) }
-            if items.isEmpty { return negated ? .literal(.bool(true), .bool) : .literal(.bool(false), .bool) }
             return .inList(b, items, negated: negated)
         case .between(let x, let lo, let hi, let negated, let loc):
             let b = try bind(x)

@@ -15,6 +15,8 @@ indirect enum BoundExpr {
     /// `x IS [NOT] TRUE|FALSE`
     case isBool(BoundExpr, value: Bool, negated: Bool)
     case inList(BoundExpr, [BoundExpr], negated: Bool)
+    /// `x [NOT] IN (subquery)` (or a long list of constants) over a set hashed once at bind time.
+    case inSet(BoundExpr, InSet, negated: Bool)
     case caseWhen([(BoundExpr, BoundExpr)], elseResult: BoundExpr?, ColumnType?)
     case call(ResolvedFunction, [BoundArgument])
 
@@ -23,7 +25,7 @@ indirect enum BoundExpr {
         case .column(_, let t): return t
         case .literal(_, let t): return t
         case .arithmetic(_, _, _, let t): return t
-        case .comparison, .and, .or, .not, .isNull, .isBool, .inList: return .bool
+        case .comparison, .and, .or, .not, .isNull, .isBool, .inList, .inSet: return .bool
         case .negate(let e): return e.type
         case .caseWhen(_, _, let t): return t
         case .call(let f, _): return f.resultType
@@ -44,6 +46,7 @@ indirect enum BoundExpr {
         case .isNull(let a, let n): return "(\(a.key) IS\(n ? " NOT" : "") NULL)"
         case .isBool(let a, let v, let n): return "(\(a.key) IS\(n ? " NOT" : "") \(v))"
         case .inList(let a, let l, let n): return "(\(a.key)\(n ? " NOT" : "") IN(\(l.map(\.key).joined(separator: ","))))"
+        case .inSet(let a, let set, let n): return "(\(a.key)\(n ? " NOT" : "") IN SET(\(set.fingerprint)))"
         case .caseWhen(let w, let e, _): return "CASE(\(w.map { $0.0.key + "->" + $0.1.key }.joined(separator: ";"))|\(e?.key ?? ""))"
         case .call(let f, let args): return "\(f.name)(\(args.map(\.key).joined(separator: ",")))"
         }
@@ -58,6 +61,7 @@ indirect enum BoundExpr {
             return a.columnsUsed.union(b.columnsUsed)
         case .not(let a), .negate(let a), .isNull(let a, _), .isBool(let a, _, _): return a.columnsUsed
         case .inList(let a, let l, _): return l.reduce(a.columnsUsed) { $0.union($1.columnsUsed) }
+        case .inSet(let a, _, _): return a.columnsUsed
         case .caseWhen(let w, let e, _):
             return w.reduce(e?.columnsUsed ?? []) { $0.union($1.0.columnsUsed).union($1.1.columnsUsed) }
         case .call(_, let args): return args.reduce([]) { $0.union($1.columnsUsed) }
@@ -78,6 +82,7 @@ indirect enum BoundExpr {
         case .isNull(let a, let n): return .isNull(a.remap(f), negated: n)
         case .isBool(let a, let v, let n): return .isBool(a.remap(f), value: v, negated: n)
         case .inList(let a, let l, let n): return .inList(a.remap(f), l.map { $0.remap(f) }, negated: n)
+        case .inSet(let a, let set, let n): return .inSet(a.remap(f), set, negated: n)
         case .caseWhen(let w, let e, let t): return .caseWhen(w.map { ($0.0.remap(f), $0.1.remap(f)) }, elseResult: e?.remap(f), t)
         case .call(let fn, let args): return .call(fn, args.map { $0.remap(f) })
         }

@@ -50,7 +50,6 @@ enum Evaluator {
         case .inList(let a, let list, let negated):
             // x IN (a, b) is x = a OR x = b, with three-valued logic.
             let x = try evaluate(a, batch)
-            if let hashed = inConstantSet(x, list, negated: negated, n) { return hashed }
             var acc: Column? = nil
             for item in list {
                 let eq = compare(.equal, x, try evaluate(item, batch))
@@ -59,6 +58,8 @@ enum Evaluator {
             let result = acc ?? Column.constant(.bool(false), type: .bool, count: n)
             guard negated, case .bool(let v) = result.values else { return result }
             return Column(values: .bool(v.map { $0 ^ 1 }), validity: result.validity)
+        case .inSet(let a, let set, let negated):
+            return set.evaluate(try evaluate(a, batch), negated: negated)
         case .caseWhen(let branches, let elseResult, let t):
             return try caseWhen(branches, elseResult, type: t ?? .int64, batch)
         case .call(let f, let args):
@@ -71,40 +72,6 @@ enum Evaluator {
             }
             return try f.evaluate(values, n)
         }
-    }
-
-    /// `x IN (constants)` by hashing, for long lists (an IN subquery's values): the same three-valued
-    /// result as the OR of equalities. Nil unless every constant is NULL or of x's exact type (no
-    /// coercion; not FLOAT64, whose NaN and -0 compare unlike their hash).
-    static func inConstantSet(_ x: Column, _ list: [BoundExpr], negated: Bool, _ n: Int) -> Column? {
-        guard list.count > 8, x.type != .float64 else { return nil }
-        var set = Set<Value>()
-        var listHasNull = false
-        for item in list {
-            guard case .literal(let v, _) = item else { return nil }
-            switch (v, x.type) {
-            case (.null, _): listHasNull = true
-            case (.int64, .int64), (.string, .string), (.date, .date), (.timestamp, .timestamp), (.bool, .bool): set.insert(v)
-            default: return nil
-            }
-        }
-        var out = [UInt8](repeating: 0, count: n)
-        var validity = [Bool](repeating: true, count: n)
-        var anyNull = false
-        for i in 0..<n {
-            if !x.valid(i) {
-                validity[i] = false
-                anyNull = true
-            } else if set.contains(x.value(at: i)) {
-                out[i] = negated ? 0 : 1
-            } else if listHasNull {
-                validity[i] = false
-                anyNull = true
-            } else {
-                out[i] = negated ? 1 : 0
-            }
-        }
-        return Column(values: .bool(out), validity: anyNull ? validity : nil)
     }
 
     /// The rows of `batch` where `predicate` is TRUE (not FALSE, not NULL).

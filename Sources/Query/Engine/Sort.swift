@@ -17,44 +17,129 @@ struct RowComparator {
     let keys: [SortKey]
 
     /// Negative, zero or positive as row `i` sorts before, with or after row `j`.
-    func compare(_ i: Int, _ j: Int) -> Int {
-        for (k, c) in columns.enumerated() {
-            let vi = c.valid(i), vj = c.valid(j)
+    func compare(_ i: Int, _ j: Int) -> Int { compare(i, self, j) }
+
+    /// Negative, zero or positive as row `i` of these columns sorts before, with or after row `j` of
+    /// `other`'s (the same keys over other rows, e.g. another batch).
+    func compare(_ i: Int, _ other: RowComparator, _ j: Int) -> Int {
+        for k in columns.indices {
+            let a = columns[k], b = other.columns[k]
+            let vi = a.valid(i), vj = b.valid(j)
             if !vi || !vj {
+                // NULLs go first or last whatever the direction.
                 if vi == vj { continue }
-                let nullFirst = keys[k].nullsFirst
-                return !vi ? (nullFirst ? -1 : 1) : (nullFirst ? 1 : -1)
+                return !vi ? (keys[k].nullsFirst ? -1 : 1) : (keys[k].nullsFirst ? 1 : -1)
             }
-            var r = 0
-            switch c.values {
-            case .int64(let v), .timestamp(let v): r = v[i] < v[j] ? -1 : (v[i] > v[j] ? 1 : 0)
-            case .date(let v): r = v[i] < v[j] ? -1 : (v[i] > v[j] ? 1 : 0)
-            case .bool(let v): r = Int(v[i]) - Int(v[j])
-            case .float64(let v):
-                // NaN sorts first (before -inf), as in BigQuery.
-                let a = v[i], b = v[j]
-                if a.isNaN || b.isNaN { r = a.isNaN && b.isNaN ? 0 : (a.isNaN ? -1 : 1) } else { r = a < b ? -1 : (a > b ? 1 : 0) }
-            case .string(let s):
-                let si = s.start(i), li = Int(s.ends[i]) - si, sj = s.start(j), lj = Int(s.ends[j]) - sj
-                r = s.bytes.withUnsafeBytes { b in
-                    let m = min(li, lj)
-                    let c = m == 0 ? 0 : Int(memcmp(b.baseAddress! + si, b.baseAddress! + sj, m))
-                    return c != 0 ? c : li - lj
-                }
-            }
+            let r = RowComparator.compare(a, i, b, j)
             if r != 0 { return keys[k].descending ? -r : r }
         }
         return 0
     }
+
+    /// One key's non-NULL values, ascending: NaN before every other FLOAT64.
+    @inline(__always)
+    static func compare(_ a: Column, _ i: Int, _ b: Column, _ j: Int) -> Int {
+        switch (a.values, b.values) {
+        case let (.int64(x), .int64(y)), let (.timestamp(x), .timestamp(y)): return x[i] < y[j] ? -1 : (x[i] > y[j] ? 1 : 0)
+        case let (.date(x), .date(y)): return x[i] < y[j] ? -1 : (x[i] > y[j] ? 1 : 0)
+        case let (.bool(x), .bool(y)): return Int(x[i]) - Int(y[j])
+        case let (.string(x), .string(y)):
+            let si = x.start(i), li = Int(x.ends[i]) - si, sj = y.start(j), lj = Int(y.ends[j]) - sj
+            return x.bytes.withUnsafeBytes { xb in
+                y.bytes.withUnsafeBytes { yb in
+                    let m = min(li, lj)
+                    let c = m == 0 ? 0 : Int(memcmp(xb.baseAddress! + si, yb.baseAddress! + sj, m))
+                    return c != 0 ? c : li - lj
+                }
+            }
+        default:
+            // FLOAT64 (or INT64 against FLOAT64). NaN sorts first (before -inf), as in BigQuery.
+            let x = a.double(i), y = b.double(j)
+            if x.isNaN || y.isNaN { return x.isNaN && y.isNaN ? 0 : (x.isNaN ? -1 : 1) }
+            return x < y ? -1 : (x > y ? 1 : 0)
+        }
+    }
 }
 
-/// ORDER BY, optionally with a LIMIT (top-N: only `limit + offset` rows are kept while reading).
+extension Column {
+    /// Row `i` as a Double (INT64 and FLOAT64 columns; 0 otherwise).
+    @inline(__always) func double(_ i: Int) -> Double {
+        switch values {
+        case .float64(let v): return v[i]
+        case .int64(let v): return Double(v[i])
+        default: return 0
+        }
+    }
+}
+
+/// Order-preserving 64-bit codes of a sort key's first column: code(a) < code(b) implies that row a
+/// sorts before row b on that key, so a sort compares codes and calls the full comparator only on
+/// equal codes (equal values, strings that share their first 8 bytes, NULLs next to extreme values).
+enum SortPrefix {
+    static func codes(_ c: Column, _ key: SortKey) -> [UInt64] {
+        let n = c.count
+        var out = [UInt64](repeating: 0, count: n)
+        let flip: UInt64 = 1 << 63
+        switch c.values {
+        case .int64(let v), .timestamp(let v): for i in 0..<n { out[i] = UInt64(bitPattern: v[i]) ^ flip }
+        case .date(let v): for i in 0..<n { out[i] = UInt64(bitPattern: Int64(v[i])) ^ flip }
+        case .bool(let v): for i in 0..<n { out[i] = UInt64(v[i]) }
+        case .float64(let v):
+            for i in 0..<n {
+                let d = v[i] == 0 ? 0 : v[i]   // -0.0 sorts with 0.0
+                if d.isNaN { out[i] = 0; continue }  // NaN first
+                let bits = d.bitPattern
+                out[i] = bits & flip != 0 ? ~bits : bits | flip
+            }
+        case .string(let s):
+            s.bytes.withUnsafeBytes { b in
+                for i in 0..<n {
+                    let start = s.start(i), len = min(8, Int(s.ends[i]) - start)
+                    var code: UInt64 = 0
+                    for k in 0..<len { code |= UInt64(b[start + k]) << (56 - 8 * UInt64(k)) }
+                    out[i] = code
+                }
+            }
+        }
+        if key.descending { for i in 0..<n { out[i] = ~out[i] } }
+        if let validity = c.validity {
+            // NULLs first: code 0, last: code max, whatever the direction (as the comparator does).
+            let nullCode: UInt64 = key.nullsFirst ? 0 : .max
+            for i in 0..<n where !validity[i] { out[i] = nullCode }
+        }
+        return out
+    }
+
+    /// Sorts `order` (row numbers) by the keys, ties by row number (a stable sort of the input order).
+    static func sort(_ order: inout [Int32], keys: [SortKey], columns: [Column]) {
+        guard let first = columns.first else { order.sort(); return }
+        let cmp = RowComparator(columns: columns, keys: keys)
+        let codes = SortPrefix.codes(first, keys[0])
+        codes.withUnsafeBufferPointer { code in
+            order.sort { a, b in
+                let ca = code[Int(a)], cb = code[Int(b)]
+                if ca != cb { return ca < cb }
+                let r = cmp.compare(Int(a), Int(b))
+                return r != 0 ? r < 0 : a < b
+            }
+        }
+    }
+}
+
+/// ORDER BY, optionally with a LIMIT (top-N: only the best `limit + offset` rows are kept while
+/// reading; once that many are held, a row that does not sort before the last of them is dropped on
+/// arrival). The sorted rows come out in batches of at most `outputBatchRows` rows.
 final class SortOperator: Operator {
+    /// Rows per output batch. Default: one block (`SegmentFormat.defaultBlockRows`).
+    static let outputBatchRows = SegmentFormat.defaultBlockRows
+
     let child: Operator
     let keys: [SortKey]
     let keep: Int?
     var outputTypes: [ColumnType] { child.outputTypes }
-    private var done = false
+    private var result: Batch?
+    private var computed = false
+    private var emitted = 0
 
     init(child: Operator, keys: [SortKey], keep: Int?) {
         self.child = child
@@ -63,38 +148,71 @@ final class SortOperator: Operator {
     }
 
     func next() throws -> Batch? {
-        guard !done else { return nil }
-        done = true
+        if !computed {
+            computed = true
+            result = try sortAll()
+        }
+        guard let all = result, emitted < all.count || (emitted == 0 && all.count == 0) else {
+            result = nil
+            return nil
+        }
+        let end = min(all.count, emitted + SortOperator.outputBatchRows)
+        if emitted == 0 && end == all.count {
+            result = nil
+            return all
+        }
+        defer { emitted = end }
+        return all.gather((emitted..<end).map { Int32($0) })
+    }
+
+    private func sortAll() throws -> Batch {
+        // Sorted held rows (top-N: at most `keep`), and the rows read since, after them (earlier
+        // input first, so ties keep input order).
         var acc = Batch(columns: outputTypes.map { Column(values: .empty($0)) }, count: 0)
         var pendingBuilders = outputTypes.map { ColumnBuilder(type: $0) }
         var pendingCount = 0
+        // Top-N once `keep` rows are held: the keys of the held rows and the last one's index.
+        var threshold: (keys: RowComparator, row: Int)?
         func flush() throws {
-            for i in pendingBuilders.indices { pendingBuilders[i].append(contentsOf: acc.columns[i]) }
-            let merged = Batch(columns: pendingBuilders.indices.map { pendingBuilders[$0].finish() }, count: pendingCount + acc.count)
-            acc = try sorted(merged, limit: keep)
+            let merged = Batch(columns: pendingBuilders.indices.map { pendingBuilders[$0].finish() }, count: pendingCount)
             pendingCount = 0
+            let (rows, rowKeys) = try sorted(merged, limit: keep)
+            acc = rows
+            if let keep, keep > 0, rows.count == keep { threshold = (rowKeys, keep - 1) }
         }
-        while let b = try child.next() {
+        while var b = try child.next() {
             guard b.count > 0 else { continue }
+            if keep == 0 { continue }
+            if let (held, last) = threshold {
+                // A row that does not sort before the last held row cannot be kept (a tie comes later).
+                let cmp = RowComparator(columns: try keys.map { try Evaluator.evaluate($0.expr, b) }, keys: keys)
+                let sel = (0..<b.count).filter { cmp.compare($0, held, last) < 0 }.map { Int32($0) }
+                if sel.isEmpty { continue }
+                if sel.count < b.count { b = b.gather(sel) }
+            }
+            if pendingCount == 0 && acc.count > 0 {
+                for i in pendingBuilders.indices { pendingBuilders[i].append(contentsOf: acc.columns[i]) }
+                pendingCount = acc.count
+                acc = Batch(columns: outputTypes.map { Column(values: .empty($0)) }, count: 0)
+            }
             for i in pendingBuilders.indices { pendingBuilders[i].append(contentsOf: b.columns[i]) }
             pendingCount += b.count
             if let keep, pendingCount > max(keep * 4, 65_536) { try flush() }
         }
-        try flush()
+        if pendingCount > 0 { try flush() }
         return acc
     }
 
-    private func sorted(_ batch: Batch, limit: Int?) throws -> Batch {
-        let keyColumns = try keys.map { try Evaluator.evaluate($0.expr, batch) }
-        let cmp = RowComparator(columns: keyColumns, keys: keys)
+    /// The rows of `batch` in key order (the first `limit`), with their key columns.
+    private func sorted(_ batch: Batch, limit: Int?) throws -> (Batch, RowComparator) {
         var order = (0..<batch.count).map { Int32($0) }
-        // Stable: ties keep input order.
-        order.sort { a, b in
-            let r = cmp.compare(Int(a), Int(b))
-            return r != 0 ? r < 0 : a < b
-        }
+        let keyColumns = try keys.map { try Evaluator.evaluate($0.expr, batch) }
+        SortPrefix.sort(&order, keys: keys, columns: keyColumns)
         if let limit, order.count > limit { order.removeLast(order.count - limit) }
-        return batch.gather(order)
+        if order.count == batch.count && order.elementsEqual(0..<Int32(batch.count)) {
+            return (batch, RowComparator(columns: keyColumns, keys: keys))
+        }
+        return (batch.gather(order), RowComparator(columns: keyColumns.map { $0.gather(order) }, keys: keys))
     }
 
     func explain(_ depth: Int) -> [String] {

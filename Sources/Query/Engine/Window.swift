@@ -15,12 +15,26 @@ struct WindowCall {
     }
 }
 
-/// Appends one column per window call to its input (which it reads whole).
+/// Appends one column per window call to its input (which it reads whole), and returns the rows in
+/// input order, in batches of at most `outputBatchRows` rows.
+///
+/// Partitions are found by hashing: rows are ordered by the 64-bit hash of their encoded PARTITION BY
+/// key, and only a run of rows with equal hashes (one partition, or colliding ones) is sorted by the
+/// full comparison (partition keys, ORDER BY keys, input position). A partition key that is nearly
+/// unique (deduplicating by primary key) thus costs a hash and an integer sort per row, not a
+/// multi-column comparison sort.
 final class WindowOperator: Operator {
+    /// Rows per output batch. Default: one block (`SegmentFormat.defaultBlockRows`).
+    static let outputBatchRows = SegmentFormat.defaultBlockRows
+    /// Rows whose partition keys are hashed together (bounds the encoded keys' memory).
+    static let hashChunkRows = 1 << 16
+
     let child: Operator
     let calls: [WindowCall]
     let outputTypes: [ColumnType]
-    private var done = false
+    private var computed = false
+    private var result: Batch?
+    private var emitted = 0
 
     init(child: Operator, calls: [WindowCall]) {
         self.child = child
@@ -29,42 +43,148 @@ final class WindowOperator: Operator {
     }
 
     func next() throws -> Batch? {
-        guard !done else { return nil }
-        done = true
-        let input = try child.drain()
-        var columns = input.columns
-        for call in calls { columns.append(try compute(call, input)) }
-        return Batch(columns: columns, count: input.count)
+        if !computed {
+            computed = true
+            let input = try child.drain()
+            var columns = input.columns
+            for call in calls { columns.append(try compute(call, input)) }
+            result = Batch(columns: columns, count: input.count)
+        }
+        guard let all = result, emitted < all.count else {
+            result = nil
+            return nil
+        }
+        let end = min(all.count, emitted + WindowOperator.outputBatchRows)
+        defer { emitted = end }
+        if emitted == 0 && end == all.count {
+            result = nil
+            return all
+        }
+        return all.gather((emitted..<end).map { Int32($0) })
+    }
+
+    /// The call's rows in window order (`order`) and the partition bounds: partition p is
+    /// `order[bounds[p] ..< bounds[p + 1]]`.
+    private func partitions(_ call: WindowCall, _ input: Batch, orderCmp: RowComparator) throws -> (order: [Int32], bounds: [Int]) {
+        let n = input.count
+        let byRow: (Int32, Int32) -> Bool = { a, b in
+            let o = orderCmp.compare(Int(a), Int(b))
+            return o != 0 ? o < 0 : a < b
+        }
+        guard !call.partitionBy.isEmpty else {
+            var order = (0..<n).map { Int32($0) }
+            if !call.orderBy.isEmpty { SortPrefix.sort(&order, keys: call.orderBy, columns: orderCmp.columns) }
+            return (order, [0, n])
+        }
+        let partKeys = try call.partitionBy.map { try Evaluator.evaluate($0, input) }
+        let partCmp = RowComparator(columns: partKeys, keys: partKeys.map { _ in SortKey(expr: .literal(.null, nil), descending: false, nullsFirst: true) })
+        // Hash each row's encoded key (equal keys ⇒ equal hashes: NULLs, -0.0/0.0 and NaNs are normalized).
+        var hashed: [(hash: UInt64, row: Int32)] = []
+        hashed.reserveCapacity(n)
+        var start = 0
+        while start < n {
+            let end = min(n, start + WindowOperator.hashChunkRows)
+            let rows = (start..<end).map { Int32($0) }
+            let chunk = start == 0 && end == n ? partKeys : partKeys.map { $0.gather(rows) }
+            let encoded = KeyEncoder.encode(chunk, rows: end - start)
+            encoded.bytes.withUnsafeBytes { buf in
+                for i in 0..<(end - start) { hashed.append((KeyEncoder.hash(encoded.key(i, in: buf)), Int32(start + i))) }
+            }
+            start = end
+        }
+        hashed.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.row < $1.row }
+        // Order-preserving codes of the first ORDER BY key, for sorting a partition's rows.
+        let orderCodes = call.orderBy.first.map { SortPrefix.codes(orderCmp.columns[0], $0) }
+        var order = hashed.map(\.row)
+        var bounds: [Int] = [0]
+        bounds.reserveCapacity(n + 1)
+        var runStart = 0
+        while runStart < n {
+            var runEnd = runStart + 1
+            while runEnd < n && hashed[runEnd].hash == hashed[runStart].hash { runEnd += 1 }
+            if runEnd - runStart > 1 {
+                let first = Int(order[runStart])
+                if ((runStart + 1)..<runEnd).allSatisfy({ partCmp.compare(first, Int(order[$0])) == 0 }) {
+                    // One partition (the usual case): window order only.
+                    if let codes = orderCodes {
+                        order[runStart..<runEnd].sort { a, b in
+                            let ca = codes[Int(a)], cb = codes[Int(b)]
+                            return ca != cb ? ca < cb : byRow(a, b)
+                        }
+                    } else if !call.orderBy.isEmpty {
+                        order[runStart..<runEnd].sort(by: byRow)
+                    }
+                } else {
+                    // Colliding hashes: sort by the partition keys, then window order.
+                    order[runStart..<runEnd].sort { a, b in
+                        let p = partCmp.compare(Int(a), Int(b))
+                        return p != 0 ? p < 0 : byRow(a, b)
+                    }
+                    for k in (runStart + 1)..<runEnd where partCmp.compare(Int(order[k - 1]), Int(order[k])) != 0 { bounds.append(k) }
+                }
+            }
+            bounds.append(runEnd)
+            runStart = runEnd
+        }
+        return (order, bounds)
     }
 
     private func compute(_ call: WindowCall, _ input: Batch) throws -> Column {
         let n = input.count
-        let partKeys = try call.partitionBy.map { try Evaluator.evaluate($0, input) }
         let orderKeys = try call.orderBy.map { try Evaluator.evaluate($0.expr, input) }
-        let partCmp = RowComparator(columns: partKeys, keys: partKeys.map { _ in SortKey(expr: .literal(.null, nil), descending: false, nullsFirst: true) })
         let orderCmp = RowComparator(columns: orderKeys, keys: call.orderBy)
-        var order = (0..<n).map { Int32($0) }
-        order.sort { a, b in
-            let p = partCmp.compare(Int(a), Int(b))
-            if p != 0 { return p < 0 }
-            let o = orderCmp.compare(Int(a), Int(b))
-            return o != 0 ? o < 0 : a < b
+        let (order, bounds) = try partitions(call, input, orderCmp: orderCmp)
+        switch call.kind {
+        case .rowNumber, .rank, .denseRank:
+            var out = [Int64](repeating: 0, count: n)
+            for p in 0..<(bounds.count - 1) {
+                let lo = bounds[p], hi = bounds[p + 1]
+                var rank = 0, dense = 0
+                if call.kind == .rowNumber {
+                    for k in lo..<hi { out[Int(order[k])] = Int64(k - lo + 1) }
+                    continue
+                }
+                for k in lo..<hi {
+                    let isPeer = k > lo && (call.orderBy.isEmpty || orderCmp.compare(Int(order[k - 1]), Int(order[k])) == 0)
+                    if !isPeer { rank = k - lo + 1; dense += 1 }
+                    out[Int(order[k])] = Int64(call.kind == .rank ? rank : dense)
+                }
+            }
+            return Column(values: .int64(out))
+        case .lag where call.arguments.count <= 2, .lead where call.arguments.count <= 2:
+            // The value of the row `offset` rows before (after) in the partition, else NULL: a gather.
+            let args = try call.arguments.map { try Evaluator.evaluate($0, input) }
+            var offset = 1
+            if args.count > 1, case .int64(let o) = args[1].value(at: 0) { offset = Int(o) }
+            if call.kind == .lag { offset = -offset }
+            var source = [Int32](repeating: 0, count: n)
+            var found = [Bool](repeating: false, count: n)
+            for p in 0..<(bounds.count - 1) {
+                let lo = bounds[p], hi = bounds[p + 1]
+                for k in lo..<hi {
+                    let t = k + offset
+                    guard t >= lo && t < hi else { continue }
+                    source[Int(order[k])] = order[t]
+                    found[Int(order[k])] = true
+                }
+            }
+            let picked = args[0].gather(source)
+            let validity = Evaluator.mergeValidity(picked.validity, found)
+            let values = call.resultType == .float64 && picked.type == .int64 ? .float64(Evaluator.doubles(picked)) : picked.values
+            return Column(values: values, validity: validity.flatMap { $0.contains(false) ? $0 : nil })
+        default:
+            let args = try call.arguments.map { try Evaluator.evaluate($0, input) }
+            var result = [Value](repeating: .null, count: n)
+            for p in 0..<(bounds.count - 1) {
+                try fill(call, rows: Array(order[bounds[p]..<bounds[p + 1]]), orderCmp: orderCmp, args: args, into: &result)
+            }
+            var b = ColumnBuilder(type: call.resultType, capacity: n)
+            for v in result { b.append(Evaluator.coerce(v, to: call.resultType)) }
+            return b.finish()
         }
-        let args = try call.arguments.map { try Evaluator.evaluate($0, input) }
-        var result = [Value](repeating: .null, count: n)
-        var start = 0
-        while start < n {
-            var end = start + 1
-            while end < n && partCmp.compare(Int(order[start]), Int(order[end])) == 0 { end += 1 }
-            try fill(call, rows: Array(order[start..<end]), orderCmp: orderCmp, args: args, into: &result)
-            start = end
-        }
-        var b = ColumnBuilder(type: call.resultType, capacity: n)
-        for v in result { b.append(Evaluator.coerce(v, to: call.resultType)) }
-        return b.finish()
     }
 
-    /// Computes the function over one partition whose rows are in window order.
+    /// Computes an offset or aggregate function over one partition whose rows are in window order.
     private func fill(_ call: WindowCall, rows: [Int32], orderCmp: RowComparator, args: [Column], into result: inout [Value]) throws {
         let m = rows.count
         // Peer groups: rows equal on the ORDER BY keys.
@@ -79,16 +199,8 @@ final class WindowOperator: Operator {
             }
         }
         switch call.kind {
-        case .rowNumber:
-            for (k, r) in rows.enumerated() { result[Int(r)] = .int64(Int64(k + 1)) }
-        case .rank, .denseRank:
-            var rank = 0, dense = 0, k = 0
-            while k < m {
-                rank = k + 1
-                dense += 1
-                for j in k..<peerEnd[k] { result[Int(rows[j])] = .int64(Int64(call.kind == .rank ? rank : dense)) }
-                k = peerEnd[k]
-            }
+        case .rowNumber, .rank, .denseRank:
+            preconditionFailure("ranking functions are computed by compute(_:_:)")
         case .lag, .lead:
             let offset: Int
             if args.count > 1, case .int64(let o) = args[1].value(at: 0) { offset = Int(o) } else { offset = 1 }

@@ -129,12 +129,14 @@ public final class BatchPipeline {
             for file in files {
                 for (i, statement) in file.statements.enumerated() {
                     let result: QueryResult
-                    let t0 = BatchPipeline.nowMicros()
+                    let t0 = BatchPipeline.nowMicros(), cpu0 = BatchPipeline.cpuSeconds()
                     do { result = try engine.execute(statement, sql: file.text) } catch let e as QueryError {
                         throw QueryError.pipeline(file: file.path, statement: i + 1, underlying: e)
                     }
                     let seconds = Double(BatchPipeline.nowMicros() - t0) / 1e6
-                    log("  \(file.name): \(result.message ?? "") in \(String(format: "%.2f", seconds)) s")
+                    let cpu = BatchPipeline.cpuSeconds() - cpu0
+                    log("  \(file.name): \(result.message ?? "") in \(String(format: "%.2f", seconds)) s"
+                        + " (CPU \(String(format: "%.2f", cpu)) s, peak RSS so far \(BatchPipeline.peakRSSMiB()) MiB)")
                 }
             }
             let summary = try publish(runID: runID, started: started, runs: runs)
@@ -213,6 +215,32 @@ public final class BatchPipeline {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+    }
+
+    private static func getSelfUsage(_ usage: inout rusage) {
+        #if canImport(Glibc)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+    }
+
+    /// User + system CPU seconds of this process so far (all threads).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        BatchPipeline.getSelfUsage(&usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// The process's peak resident set size so far, in MiB (`ru_maxrss`).
+    static func peakRSSMiB() -> Int {
+        var usage = rusage()
+        BatchPipeline.getSelfUsage(&usage)
+        #if canImport(Darwin)
+        return Int(usage.ru_maxrss) / (1024 * 1024)
+        #else
+        return Int(usage.ru_maxrss) / 1024
+        #endif
     }
 
     /// `YYYYMMDDTHHMMSSZ-xxxxxx`: sortable by start time, unique by the random suffix.

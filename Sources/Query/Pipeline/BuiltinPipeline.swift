@@ -204,7 +204,7 @@ public let builtinBatchPipeline: [(file: String, sql: String)] = [
     CREATE OR REPLACE TABLE monthly_engagement AS
     WITH sessions AS (
       SELECT DATE_TRUNC(w.watch_date, MONTH) AS month, u.country, u.subscription_plan,
-        w.user_id, w.session_id, w.movie_id, w.watch_duration_minutes, w.action, w.progress_percentage
+        w.user_id, w.movie_id, w.watch_duration_minutes, w.action, w.progress_percentage
       FROM watch_history_clean AS w
       JOIN users_clean AS u ON u.user_id = w.user_id
       WHERE w.watch_date IS NOT NULL
@@ -221,18 +221,25 @@ public let builtinBatchPipeline: [(file: String, sql: String)] = [
       FROM sessions
       GROUP BY month, country, subscription_plan
     ),
+    -- The same (month, country, plan, user) rows as `sessions` gives, read a second time rather than
+    -- kept from it, so `sessions` is read once and streamed instead of held whole.
     active AS (
-      SELECT DISTINCT month, country, subscription_plan, user_id FROM sessions
+      SELECT DISTINCT DATE_TRUNC(w.watch_date, MONTH) AS month, u.country, u.subscription_plan, w.user_id
+      FROM watch_history_clean AS w
+      JOIN users_clean AS u ON u.user_id = w.user_id
+      WHERE w.watch_date IS NOT NULL
     ),
+    -- A user is retained in a month when the same (user, country, plan) was active the month before:
+    -- the previous active month of that (user, country, plan) is exactly one month earlier.
     retained AS (
-      SELECT cur.month, cur.country, cur.subscription_plan, COUNT(*) AS retained_users
-      FROM active AS cur
-      JOIN active AS prev
-        ON prev.user_id = cur.user_id
-       AND prev.month = DATE_SUB(cur.month, INTERVAL 1 MONTH)
-       AND prev.country IS NOT DISTINCT FROM cur.country
-       AND prev.subscription_plan IS NOT DISTINCT FROM cur.subscription_plan
-      GROUP BY cur.month, cur.country, cur.subscription_plan
+      SELECT month, country, subscription_plan,
+        COUNTIF(previous_month = DATE_SUB(month, INTERVAL 1 MONTH)) AS retained_users
+      FROM (
+        SELECT month, country, subscription_plan,
+          LAG(month) OVER (PARTITION BY user_id, country, subscription_plan ORDER BY month) AS previous_month
+        FROM active
+      )
+      GROUP BY month, country, subscription_plan
     )
     SELECT s.month, s.country, s.subscription_plan, s.active_users, s.sessions, s.total_watch_minutes,
       s.avg_watch_minutes, s.distinct_titles, s.completion_rate, s.skip_rate,
