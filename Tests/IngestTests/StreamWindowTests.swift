@@ -144,19 +144,4 @@ import Testing
         #expect(a.closed.map(\.window.start) == opened.sorted().map { $0 * Self.minute })
         a.verify()
     }
-
-    @Test func theStartHeapPopsInAscendingOrder() {
-        var h = MinHeap()
-        var expected: [Int64] = []
-        for k in 0..<500 {
-            let v = Int64((k * 7919) % 1009) - 500
-            h.insert(v)
-            expected.append(v)
-            #expect(h.isHeap)
-        }
-        var popped: [Int64] = []
-        while let v = h.popMin() { popped.append(v); #expect(h.isHeap) }
-        #expect(popped == expected.sorted())
-        #expect(MinHeap([5, -1, 3]).min == -1)
-    }
 }

@@ -1,5 +1,6 @@
 import ColumnStore
 import Foundation
+import HeapModule
 
 /// Settings of the event-time windows.
 public struct WindowConfiguration: Sendable {
@@ -122,8 +123,8 @@ struct WindowAggregator {
     private var idle: Set<Int32> = []
     private(set) var assigned: Set<Int32> = []
     private(set) var watermark: Int64 = .min
-    /// Starts of the open windows (the next to close on top).
-    private var starts = MinHeap()
+    /// Starts of the open windows (the next to close on top): swift-collections' min-max heap.
+    private var starts = Heap<Int64>()
     private var nextCloseAt: Int64 { starts.min.map { $0 + config.sizeMicros } ?? .max }
     /// Finalized windows not yet written, with the wall time they were finalized.
     var closed: [(window: WindowState, at: Double)] = []
@@ -160,7 +161,7 @@ struct WindowAggregator {
         partitionMax = [:]
         for (k, v) in s.partitionMax { if let p = Int32(k) { partitionMax[p] = v } }
         open = Dictionary(uniqueKeysWithValues: s.open.map { ($0.start, $0) })
-        starts = MinHeap(Array(open.keys))
+        starts = Heap(open.keys)
         dirty = []
     }
 
@@ -277,7 +278,7 @@ struct WindowAggregator {
             dirty.insert(start)
         }
         open = [:]
-        starts.removeAll()
+        starts = Heap()
     }
 
     /// Checks invariants (tests and debug builds).
@@ -287,7 +288,7 @@ struct WindowAggregator {
             precondition(start + config.sizeMicros > watermark, "an open window ends after the watermark")
             precondition(w.events >= Int64(w.users.values.count), "no more users than events")
         }
-        precondition(starts.isHeap && starts.items.sorted() == open.keys.sorted(), "the start heap mirrors the open windows")
+        precondition(starts.unordered.sorted() == open.keys.sorted(), "the start heap mirrors the open windows")
     }
 
     // MARK: output rows
