@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/ordo-one/TextTable", from: "0.0.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
@@ -38,7 +39,8 @@ let package = Package(
         ),
         .target(
             name: "Ingest",
-            dependencies: ["ColumnStore", "CRdKafka", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ColumnStore", "CRdKafka", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .target(

@@ -40,6 +40,8 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--windows", default="1m,1h")
     ap.add_argument("--workdir", default=None)
+    ap.add_argument("--nq-before", default=None,
+                    help="also time this nq binary's consumer on the same topic (run first, one after the other)")
     args = ap.parse_args()
     nq = str(Path(args.nq).resolve())
     work = Path(args.workdir or tempfile.mkdtemp(prefix="nq-stream-bench-"))
@@ -64,15 +66,24 @@ def main() -> None:
         t0 = time.monotonic()
         out = run([nq, "produce", "--brokers", broker, "--topic", "bench", "--from", str(gen / "watch_history.csv")]).stdout
         print(f"produce: {out.strip()} (wall {time.monotonic() - t0:.2f} s including reading the CSV)")
+        binaries = [("before", str(Path(args.nq_before).resolve()))] if args.nq_before else []
+        binaries.append(("", nq))
         for window in args.windows.split(","):
-            store = work / f"store-{window}"
-            shutil.rmtree(store, ignore_errors=True)
-            run([nq, "--store", str(store), "ingest", str(gen / "movies.csv")])
-            t0 = time.monotonic()
-            out = run([nq, "--store", str(store), "consume", "--brokers", broker, "--topic", "bench", "--group",
-                       f"bench-{window}", "--window", window, "--until-end", "--final"]).stdout
-            wall = time.monotonic() - t0
-            print(f"consume --window {window}: {out.strip()} [wall time of the process: {wall:.2f} s]")
+            for label, binary in binaries:
+                store = work / f"store-{window}{'-' + label if label else ''}"
+                shutil.rmtree(store, ignore_errors=True)
+                run([binary, "--store", str(store), "ingest", str(gen / "movies.csv")])
+                load = os.getloadavg()[0]
+                t0 = time.monotonic()
+                c0 = os.times()
+                out = run([binary, "--store", str(store), "consume", "--brokers", broker, "--topic", "bench", "--group",
+                           f"bench-{window}{label}", "--window", window, "--until-end", "--final"]).stdout
+                wall = time.monotonic() - t0
+                c1 = os.times()
+                cpu = (c1.children_user - c0.children_user, c1.children_system - c0.children_system)
+                print(f"consume{' (' + label + ')' if label else ''} --window {window}: {out.strip()} "
+                      f"[wall time of the process: {wall:.2f} s, CPU {cpu[0]:.2f} s user + {cpu[1]:.2f} s sys, "
+                      f"load average at start {load:.1f}]", flush=True)
     finally:
         proc.terminate()
         try:

@@ -17,6 +17,8 @@ struct StreamBatch {
     var watermark: String = ""
     /// Open windows changed in this batch: the state to store, or nil to remove the key.
     var windows: [(start: Int64, state: WindowState?)] = []
+    /// The names of the windows' key ids (the aggregator's `KeyTable` when the batch was cut).
+    var keyNames: [String] = []
     /// Running totals after this batch: events, dead letters, late events, windows.
     var totals: (events: Int, deadLetters: Int, late: Int, windows: Int) = (0, 0, 0, 0)
     /// The consumer's rate when the batch was cut, for `nq consume --status`.
@@ -47,7 +49,7 @@ struct StreamBatch {
             }
         }
         if let e = errors.compactMap({ $0 }).first { throw e }
-        let windowValues = windows.map { (key: "window:\($0.start)", value: $0.state?.json) }
+        let windowValues = windows.map { (key: "window:\($0.start)", value: $0.state?.json(names: keyNames)) }
         let ns = namespace
         try writer.commit { tx in
             for (t, segment) in zip(tables, segments) { try tx.addSegments([segment!], to: t.schema.name) }

@@ -38,8 +38,10 @@ public final class StreamConsumer {
 
     private var parser = EventParser()
     private var aggregator: WindowAggregator
-    private var genres: [UInt64: String] = [:]
-    private var interned: [UInt64: String] = [:]
+    /// movie_id hash → genre key id (`aggregator.keys`).
+    private var genres: [UInt64: Int32] = [:]
+    private let unknownKey: Int32
+    private let stoppedKey: Int32
     private var watch = TableBatch(StreamTables.watchEvents)
     private var dead = TableBatch(StreamTables.deadLetters)
     private var engagement = TableBatch(StreamTables.engagement)
@@ -75,9 +77,12 @@ public final class StreamConsumer {
     public init(store: Store, options: StreamConsumerOptions) throws {
         self.store = store
         self.options = options
-        aggregator = WindowAggregator(config: options.window)
+        var aggregator = WindowAggregator(config: options.window)
+        unknownKey = aggregator.keys.id("unknown")
+        stoppedKey = aggregator.keys.id("stopped")
+        for (movie, genre) in try Self.loadGenres(store) { genres[movie] = aggregator.keys.id(genre) }
+        self.aggregator = aggregator
         try loadState()
-        genres = try Self.loadGenres(store)
     }
 
     private static func now() -> Double { Date().timeIntervalSince1970 }
@@ -98,7 +103,7 @@ public final class StreamConsumer {
                 var snapshot = try JSONDecoder().decode(WindowSnapshot.self, from: Data(w.utf8))
                 for (k, v) in state where k.hasPrefix("window:") {
                     do {
-                        snapshot.open.append(try JSONDecoder().decode(WindowState.self, from: Data(v.utf8)))
+                        snapshot.open.append(try JSONDecoder().decode(StoredWindow.self, from: Data(v.utf8)))
                     } catch {
                         throw StreamError.badState(namespace: namespace, key: k, detail: "\(error)")
                     }
@@ -328,22 +333,14 @@ public final class StreamConsumer {
             watch.columns[13].appendInt64(Int64(m.partition))
             watch.columns[14].appendInt64(m.offset)
 
-            let action = intern(bytes(e.action))
-            let country = e.country.map { intern(bytes($0)) } ?? "unknown"
-            let genre = genres[fnv1a64(bytes(e.movie))] ?? "unknown"
-            let skip = action == "stopped" && (e.progress.map { $0 < 25 } ?? false)
+            let action = aggregator.keys.id(bytes(e.action))
+            let country = e.country.map { aggregator.keys.id(bytes($0)) } ?? unknownKey
+            let genre = genres[fnv1a64(bytes(e.movie))] ?? unknownKey
+            let skip = action == stoppedKey && (e.progress.map { $0 < 25 } ?? false)
             let event = WindowEvent(eventTime: e.eventTime, user: fnv1a64(bytes(e.user)), session: fnv1a64(bytes(e.session)),
                                     action: action, genre: genre, country: country, duration: e.duration, isSkip: skip)
             if !aggregator.add(event, partition: m.partition, now: now) { pendingLate += 1 }
         }
-    }
-
-    private func intern(_ b: UnsafeRawBufferPointer) -> String {
-        let h = fnv1a64(b)
-        if let s = interned[h], s.utf8.elementsEqual(b) { return s }
-        let s = String(decoding: b, as: UTF8.self)
-        if interned.count < 10_000 { interned[h] = s }
-        return s
     }
 
     /// Cuts the pending micro-batch (its rows, the finalized windows, the offsets and the changed window
@@ -386,6 +383,7 @@ public final class StreamConsumer {
         }
         batch.totals = (totals.events + batch.counts.events, totals.deadLetters + batch.counts.deadLetters,
                         totals.late + batch.counts.late, totals.windows + batch.counts.windows)
+        batch.keyNames = aggregator.keys.names
         batch.positions = positions
         batch.storedBefore = stored
         batch.rate = rate

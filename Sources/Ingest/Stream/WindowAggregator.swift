@@ -1,5 +1,6 @@
 import ColumnStore
 import Foundation
+import HeapModule
 
 /// Settings of the event-time windows.
 public struct WindowConfiguration: Sendable {
@@ -56,8 +57,79 @@ struct GroupCount: Codable, Equatable {
     var users = HashSet()
 }
 
-/// The running aggregates of one open window.
-struct WindowState: Codable, Equatable {
+/// The window keys (actions, genres, countries) as small integers: the window state counts by these
+/// instead of hashing and comparing `String`s for every event. Append-only: an id stays valid for the
+/// life of the aggregator, and the table grows by one entry per distinct value seen since the start.
+struct KeyTable {
+    private(set) var names: [String] = []
+    private var ids: [String: Int32] = [:]
+    /// FNV-1a of the UTF-8 bytes → id (checked against the name's bytes, so a collision only costs a lookup).
+    private var byHash: [UInt64: Int32] = [:]
+
+    mutating func id(_ name: String) -> Int32 {
+        if let i = ids[name] { return i }
+        let i = Int32(names.count)
+        names.append(name)
+        ids[name] = i
+        return i
+    }
+
+    mutating func id(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        let h = fnv1a64(bytes)
+        if let i = byHash[h], names[Int(i)].utf8.elementsEqual(bytes) { return i }
+        let i = id(String(decoding: bytes, as: UTF8.self))
+        if byHash[h] == nil { byHash[h] = i }
+        return i
+    }
+}
+
+/// One key's event count in a window.
+struct KeyCount: Equatable {
+    var key: Int32
+    var events: Int64
+}
+
+/// One key's events and distinct users in a window.
+struct KeyGroup: Equatable {
+    var key: Int32
+    var events: Int64
+    var users: HashSet
+}
+
+/// The running aggregates of one open window. Actions, genres and countries are `KeyTable` ids in small
+/// arrays searched linearly (a window holds a handful of each).
+struct WindowState: Equatable {
+    var start: Int64
+    var events: Int64 = 0
+    var users = HashSet()
+    var sessions = HashSet()
+    var durationSum: Double = 0
+    var durationCount: Int64 = 0
+    var skips: Int64 = 0
+    var actions: [KeyCount] = []
+    var genres: [KeyGroup] = []
+    var countries: [KeyGroup] = []
+
+    init(start: Int64) { self.start = start }
+
+    /// The same JSON `JSONEncoder` would write for `StoredWindow` (read back with `JSONDecoder`), written
+    /// by hand: the consumer stores every changed open window at each micro-batch, and `JSONEncoder` was
+    /// the consumer's largest cost. `names` resolves the key ids.
+    func json(names: [String]) -> String {
+        func name(_ k: Int32) -> String { "\"" + StreamInput.escape(names[Int(k)]) + "\"" }
+        func groups(_ g: [KeyGroup]) -> String {
+            "{" + g.map { name($0.key) + ":{\"events\":\($0.events),\"users\":\"\($0.users.base64)\"}" }.joined(separator: ",") + "}"
+        }
+        var out = "{\"start\":\(start),\"events\":\(events),\"users\":\"\(users.base64)\",\"sessions\":\"\(sessions.base64)\","
+        out += "\"durationSum\":\(durationSum),\"durationCount\":\(durationCount),\"skips\":\(skips),"
+        out += "\"actions\":{" + actions.map { name($0.key) + ":\($0.events)" }.joined(separator: ",") + "},"
+        out += "\"genres\":" + groups(genres) + ",\"countries\":" + groups(countries) + "}"
+        return out
+    }
+}
+
+/// An open window as persisted (one `window:<start>` state key each), with its keys by name.
+struct StoredWindow: Codable, Equatable {
     var start: Int64
     var events: Int64 = 0
     var users = HashSet()
@@ -69,32 +141,33 @@ struct WindowState: Codable, Equatable {
     var genres: [String: GroupCount] = [:]
     var countries: [String: GroupCount] = [:]
 
-    init(start: Int64) { self.start = start }
+    init(_ w: WindowState, names: [String]) {
+        start = w.start; events = w.events; users = w.users; sessions = w.sessions
+        durationSum = w.durationSum; durationCount = w.durationCount; skips = w.skips
+        for a in w.actions { actions[names[Int(a.key)]] = a.events }
+        for g in w.genres { genres[names[Int(g.key)]] = GroupCount(events: g.events, users: g.users) }
+        for c in w.countries { countries[names[Int(c.key)]] = GroupCount(events: c.events, users: c.users) }
+    }
 
-    /// The same JSON `JSONEncoder` would write (read back with `JSONDecoder`), written by hand: the
-    /// consumer stores every changed open window at each micro-batch, and `JSONEncoder` was the
-    /// consumer's largest cost.
-    var json: String {
-        func name(_ s: String) -> String { "\"" + StreamInput.escape(s) + "\"" }
-        func groups(_ g: [String: GroupCount]) -> String {
-            "{" + g.map { name($0.key) + ":{\"events\":\($0.value.events),\"users\":\"\($0.value.users.base64)\"}" }.joined(separator: ",") + "}"
-        }
-        var out = "{\"start\":\(start),\"events\":\(events),\"users\":\"\(users.base64)\",\"sessions\":\"\(sessions.base64)\","
-        out += "\"durationSum\":\(durationSum),\"durationCount\":\(durationCount),\"skips\":\(skips),"
-        out += "\"actions\":{" + actions.map { name($0.key) + ":\($0.value)" }.joined(separator: ",") + "},"
-        out += "\"genres\":" + groups(genres) + ",\"countries\":" + groups(countries) + "}"
-        return out
+    func state(keys: inout KeyTable) -> WindowState {
+        var w = WindowState(start: start)
+        w.events = events; w.users = users; w.sessions = sessions
+        w.durationSum = durationSum; w.durationCount = durationCount; w.skips = skips
+        w.actions = actions.map { KeyCount(key: keys.id($0.key), events: $0.value) }
+        w.genres = genres.map { KeyGroup(key: keys.id($0.key), events: $0.value.events, users: $0.value.users) }
+        w.countries = countries.map { KeyGroup(key: keys.id($0.key), events: $0.value.events, users: $0.value.users) }
+        return w
     }
 }
 
-/// What the window logic needs of one event.
+/// What the window logic needs of one event (keys as ids of the aggregator's `keys`).
 struct WindowEvent {
     var eventTime: Int64
     var user: UInt64
     var session: UInt64
-    var action: String
-    var genre: String
-    var country: String
+    var action: Int32
+    var genre: Int32
+    var country: Int32
     var duration: Double?
     var isSkip: Bool
 }
@@ -103,7 +176,7 @@ struct WindowEvent {
 struct WindowSnapshot: Codable {
     var watermark: Int64
     var partitionMax: [String: Int64]
-    var open: [WindowState] = []
+    var open: [StoredWindow] = []
 }
 
 /// Event-time tumbling windows with a watermark combined over partitions.
@@ -116,14 +189,16 @@ struct WindowSnapshot: Codable {
 /// in `lateCounts`, not folded in.
 struct WindowAggregator {
     let config: WindowConfiguration
+    /// The names of the window keys (actions, genres, countries) by id.
+    var keys = KeyTable()
     private(set) var open: [Int64: WindowState] = [:]
     private(set) var partitionMax: [Int32: Int64] = [:]
     private var lastActivity: [Int32: Double] = [:]
     private var idle: Set<Int32> = []
     private(set) var assigned: Set<Int32> = []
     private(set) var watermark: Int64 = .min
-    /// Starts of the open windows (the next to close on top).
-    private var starts = MinHeap()
+    /// Starts of the open windows (the next to close on top): swift-collections' min-max heap.
+    private var starts = Heap<Int64>()
     private var nextCloseAt: Int64 { starts.min.map { $0 + config.sizeMicros } ?? .max }
     /// Finalized windows not yet written, with the wall time they were finalized.
     var closed: [(window: WindowState, at: Double)] = []
@@ -145,7 +220,7 @@ struct WindowAggregator {
     var snapshot: WindowSnapshot {
         WindowSnapshot(watermark: watermark,
                        partitionMax: Dictionary(uniqueKeysWithValues: partitionMax.map { (String($0.key), $0.value) }),
-                       open: open.values.sorted { $0.start < $1.start })
+                       open: open.values.sorted { $0.start < $1.start }.map { StoredWindow($0, names: keys.names) })
     }
 
     /// The watermark and the partitions' latest event times, without the open windows (stored each in its
@@ -159,8 +234,8 @@ struct WindowAggregator {
         watermark = s.watermark
         partitionMax = [:]
         for (k, v) in s.partitionMax { if let p = Int32(k) { partitionMax[p] = v } }
-        open = Dictionary(uniqueKeysWithValues: s.open.map { ($0.start, $0) })
-        starts = MinHeap(Array(open.keys))
+        open = Dictionary(uniqueKeysWithValues: s.open.map { ($0.start, $0.state(keys: &keys)) })
+        starts = Heap(open.keys)
         dirty = []
     }
 
@@ -260,14 +335,24 @@ struct WindowAggregator {
             w.durationCount += 1
         }
         if e.isSkip { w.skips += 1 }
-        w.actions[e.action, default: 0] += 1
-        w.genres[e.genre, default: GroupCount()].events += 1
-        w.genres[e.genre]!.users.values.insert(e.user)
-        w.countries[e.country, default: GroupCount()].events += 1
-        w.countries[e.country]!.users.values.insert(e.user)
+        if let i = w.actions.firstIndex(where: { $0.key == e.action }) { w.actions[i].events += 1 } else { w.actions.append(KeyCount(key: e.action, events: 1)) }
+        Self.count(e.genre, user: e.user, in: &w.genres)
+        Self.count(e.country, user: e.user, in: &w.countries)
         open[start] = w
         dirty.insert(start)
         return true
+    }
+
+    @inline(__always)
+    private static func count(_ key: Int32, user: UInt64, in groups: inout [KeyGroup]) {
+        if let i = groups.firstIndex(where: { $0.key == key }) {
+            groups[i].events += 1
+            groups[i].users.values.insert(user)
+        } else {
+            var g = KeyGroup(key: key, events: 1, users: HashSet())
+            g.users.values.insert(user)
+            groups.append(g)
+        }
     }
 
     /// Finalizes every open window (`nq consume --final`).
@@ -277,7 +362,7 @@ struct WindowAggregator {
             dirty.insert(start)
         }
         open = [:]
-        starts.removeAll()
+        starts = Heap()
     }
 
     /// Checks invariants (tests and debug builds).
@@ -287,7 +372,7 @@ struct WindowAggregator {
             precondition(start + config.sizeMicros > watermark, "an open window ends after the watermark")
             precondition(w.events >= Int64(w.users.values.count), "no more users than events")
         }
-        precondition(starts.isHeap && starts.items.sorted() == open.keys.sorted(), "the start heap mirrors the open windows")
+        precondition(starts.unordered.sorted() == open.keys.sorted(), "the start heap mirrors the open windows")
     }
 
     // MARK: output rows
@@ -310,22 +395,23 @@ struct WindowAggregator {
             engagement.columns[4].appendInt64(Int64(w.sessions.values.count))
             if w.durationCount > 0 { engagement.columns[5].appendDouble(w.durationSum / Double(w.durationCount)) } else { engagement.columns[5].appendNull() }
             engagement.columns[6].appendInt64(w.skips)
-            for (action, n) in w.actions.sorted(by: { $0.key < $1.key }) {
+            let names = keys.names
+            for a in w.actions.sorted(by: { names[Int($0.key)] < names[Int($1.key)] }) {
                 head(&eventTypes)
-                eventTypes.columns[2].appendString(action)
-                eventTypes.columns[3].appendInt64(n)
+                eventTypes.columns[2].appendString(names[Int(a.key)])
+                eventTypes.columns[3].appendInt64(a.events)
             }
-            let ranked = w.genres.sorted { $0.value.events != $1.value.events ? $0.value.events > $1.value.events : $0.key < $1.key }
-            for (rank, (genre, g)) in ranked.prefix(10).enumerated() {
+            let ranked = w.genres.sorted { $0.events != $1.events ? $0.events > $1.events : names[Int($0.key)] < names[Int($1.key)] }
+            for (rank, g) in ranked.prefix(10).enumerated() {
                 head(&genres)
-                genres.columns[2].appendString(genre)
+                genres.columns[2].appendString(names[Int(g.key)])
                 genres.columns[3].appendInt64(g.events)
                 genres.columns[4].appendInt64(Int64(g.users.values.count))
                 genres.columns[5].appendInt64(Int64(rank + 1))
             }
-            for (country, g) in w.countries.sorted(by: { $0.key < $1.key }) {
+            for g in w.countries.sorted(by: { names[Int($0.key)] < names[Int($1.key)] }) {
                 head(&countries)
-                countries.columns[2].appendString(country)
+                countries.columns[2].appendString(names[Int(g.key)])
                 countries.columns[3].appendInt64(g.events)
                 countries.columns[4].appendInt64(Int64(g.users.values.count))
             }
