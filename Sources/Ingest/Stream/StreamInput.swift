@@ -128,21 +128,7 @@ public enum StreamInput {
         return "\"" + escape(v) + "\""
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { JSONText.escaped(s) }
 
     // MARK: JSON lines
 
