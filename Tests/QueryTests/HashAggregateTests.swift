@@ -82,6 +82,54 @@ import Testing
         #expect(got == want.mapValues(\.rendered))
     }
 
+    /// COUNT(DISTINCT) keeps an aggregation on one partial; without it the two-core path runs.
+    @Test func groupsWithoutCountDistinctMatchOnTwoPartials() throws {
+        let (store, path) = try Self.store(); defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try QueryEngine(store: store).execute("select k, count(*), count(n), sum(n), avg(x), min(s), max(n), countif(n > 0) from p group by k")[0]
+        var want: [Value: Expected] = [:]
+        for row in Self.rows { want[row.k.map(Value.int64) ?? .null, default: Expected()].add(row) }
+        var got: [Value: [Value]] = [:]
+        for i in 0..<r.rowCount { got[r.value(row: i, column: 0)] = (1..<8).map { r.value(row: i, column: $0) } }
+        #expect(r.rowCount == want.count)
+        #expect(got == want.mapValues { e in var v = e.rendered; v.remove(at: 6); return v })
+    }
+
+    /// 800,000 rows grouped by `i % 790,000`: nearly one group per row, so after the first round of
+    /// eight batches (two partials) the second round (over 131,072 rows) stays on one partial; the
+    /// result must not depend on where the split stopped.
+    @Test func nearlyUniqueGroupsMatchWhenTheSplitStops() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-hashagg-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try Store(path: path)
+        let rows = 800_000, modulus = 790_000
+        let schema = TableSchema(name: "u", columns: [ColumnSchema(name: "i", type: .int64), ColumnSchema(name: "v", type: .int64)])
+        var ib = ColumnBuilder(type: .int64), vb = ColumnBuilder(type: .int64)
+        for i in 0..<rows {
+            ib.append(.int64(Int64(i)))
+            vb.append(i % 7 == 0 ? .null : .int64(Int64(i % 11)))
+        }
+        try store.write { w in
+            let seg = try w.writeSegment(schema: schema, columns: [ib.finish(), vb.finish()])
+            try w.commit { tx in
+                try tx.createTable(schema, source: "test")
+                try tx.addSegments([seg], to: "u")
+            }
+        }
+        let r = try QueryEngine(store: store).execute("select mod(i, \(modulus)) as g, count(*), sum(v) from u group by g")[0]
+        var want = [Int64: (Int64, Int64?)]()
+        for i in 0..<rows {
+            let old = want[Int64(i % modulus)] ?? (0, nil)
+            want[Int64(i % modulus)] = (old.0 + 1, i % 7 == 0 ? old.1 : (old.1 ?? 0) + Int64(i % 11))
+        }
+        #expect(r.rowCount == modulus)
+        var got = [Int64: [Value]]()
+        for row in 0..<r.rowCount {
+            guard case .int64(let g) = r.value(row: row, column: 0) else { Issue.record("group key is not INT64"); continue }
+            got[g] = [r.value(row: row, column: 1), r.value(row: row, column: 2)]
+        }
+        #expect(got == want.mapValues { [.int64($0.0), $0.1.map(Value.int64) ?? .null] })
+    }
+
     @Test func aggregatesWithoutKeysGiveOneRow() throws {
         let (store, path) = try Self.store(); defer { try? FileManager.default.removeItem(atPath: path) }
         let r = try QueryEngine(store: store).execute("select \(Self.aggregates), count(distinct k) from p")[0]

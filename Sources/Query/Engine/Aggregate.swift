@@ -185,9 +185,15 @@ final class HashAggregateOperator: Operator {
         var partials = [PartialAggregate(keys: keys, aggregates: aggregates)]
         var round: [Batch] = []
         var roundRows = 0
+        var rowsSeen = 0
         func flush() throws {
-            defer { round.removeAll(); roundRows = 0 }
-            if round.count < 2 || roundRows < HashAggregateOperator.parallelRows || !splitsAcrossCores {
+            defer { rowsSeen += roundRows; round.removeAll(); roundRows = 0 }
+            // Nearly one group per row (SELECT DISTINCT of whole rows): each partial would hold almost
+            // every key and the memory would double for little gain, so the rest stays on one partial.
+            // (Grouping 10 M events by 1 M users is below the bar and keeps both cores.)
+            let groups = partials.reduce(0) { $0 + $1.table.count }
+            let mostlyUnique = rowsSeen > 0 && groups * 10 > rowsSeen * 9
+            if round.count < 2 || roundRows < HashAggregateOperator.parallelRows || !splitsAcrossCores || mostlyUnique {
                 for b in round { try partials[0].add(b) }
                 return
             }
