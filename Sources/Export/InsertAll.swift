@@ -1,4 +1,5 @@
 import Foundation
+import ColumnStore
 
 /// One row for tabledata.insertAll: its JSON object and a deterministic insertId (BigQuery drops a
 /// row whose insertId it saw in the last minute or so, which makes a resent request harmless).
@@ -27,7 +28,7 @@ extension BigQueryClient {
     static let insertAllSuffix = Array("]}".utf8)
 
     static func encodeInsertAllEntry(_ row: InsertAllRow) -> [UInt8] {
-        Array("{\"insertId\":\(RowEncoder.jsonString(row.insertId)),\"json\":".utf8) + row.json + [UInt8(ascii: "}")]
+        Array("{\"insertId\":\(JSONText.quoted(row.insertId)),\"json\":".utf8) + row.json + [UInt8(ascii: "}")]
     }
 
     /// Appends `rows` to a table with tabledata.insertAll, in requests of at most `limits.maxRows` rows

@@ -12,7 +12,7 @@ public struct RowEncoder: Sendable {
 
     public init(schema: TableSchema) {
         self.schema = schema
-        keys = schema.columns.map { Array((RowEncoder.jsonString($0.name) + ":").utf8) }
+        keys = schema.columns.map { Array((JSONText.quoted($0.name) + ":").utf8) }
     }
 
     /// Appends row `row` of `columns` as one JSON object to `out`.
@@ -31,7 +31,7 @@ public struct RowEncoder: Sendable {
             case .bool(let v): out += (v[row] != 0 ? "true" : "false").utf8
             case .date(let v): out += ("\"" + CivilTime.formatDate(v[row]) + "\"").utf8
             case .timestamp(let v): out += ("\"" + CivilTime.formatTimestamp(v[row]) + "\"").utf8
-            case .string(let v): out += RowEncoder.jsonString(v[row]).utf8
+            case .string(let v): out += JSONText.quoted(v[row]).utf8
             }
         }
         out.append(UInt8(ascii: "}"))
@@ -43,6 +43,4 @@ public struct RowEncoder: Sendable {
         append(row: row, of: columns, to: &out)
         return out
     }
-
-    static func jsonString(_ s: String) -> String { JSONText.quoted(s) }
 }

@@ -4,8 +4,8 @@ import Testing
 @testable import Query
 
 /// GROUP BY over an input large enough to be aggregated as two partials on two threads and merged
-/// (`HashAggregateOperator.parallelRows`), checked against the same aggregates computed row by row in
-/// Swift over the rows that were written.
+/// (`HashAggregateOperator.parallelRows`; an aggregation with COUNT(DISTINCT) stays on one partial),
+/// checked against the same aggregates computed row by row in Swift over the rows that were written.
 @Suite struct HashAggregateTests {
     struct Row {
         var k: Int64?

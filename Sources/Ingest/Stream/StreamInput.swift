@@ -83,7 +83,7 @@ public enum StreamInput {
             for (c, name) in header.enumerated() {
                 let v = c < r.fields.count ? r.fields[c] : ""
                 if c > 0 { json += ", " }
-                json += "\"" + escape(name) + "\": "
+                json += JSONText.quoted(name) + ": "
                 json += value(v, kinds[name] ?? .string)
             }
             if let t = times[i] { json += ", \"event_time\": \"" + CivilTime.formatTimestamp(t) + "\"" }
@@ -125,10 +125,8 @@ public enum StreamInput {
             }
         case .string: break
         }
-        return "\"" + escape(v) + "\""
+        return JSONText.quoted(v)
     }
-
-    static func escape(_ s: String) -> String { JSONText.escaped(s) }
 
     // MARK: JSON lines
 

@@ -116,7 +116,7 @@ struct WindowState: Equatable {
     /// by hand: the consumer stores every changed open window at each micro-batch, and `JSONEncoder` was
     /// the consumer's largest cost. `names` resolves the key ids.
     func json(names: [String]) -> String {
-        func name(_ k: Int32) -> String { "\"" + StreamInput.escape(names[Int(k)]) + "\"" }
+        func name(_ k: Int32) -> String { JSONText.quoted(names[Int(k)]) }
         func groups(_ g: [KeyGroup]) -> String {
             "{" + g.map { name($0.key) + ":{\"events\":\($0.events),\"users\":\"\($0.users.base64)\"}" }.joined(separator: ",") + "}"
         }
@@ -297,7 +297,7 @@ struct WindowAggregator {
         watermark = w
         guard watermark >= nextCloseAt else { return }
         while let first = starts.min, first + config.sizeMicros <= watermark {
-            starts.popMin()
+            _ = starts.popMin()
             closed.append((open.removeValue(forKey: first)!, now))
             dirty.insert(first)
         }

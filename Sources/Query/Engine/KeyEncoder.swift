@@ -259,21 +259,6 @@ struct DistinctCounter {
 
     mutating func addGroups(_ n: Int) { counts += repeatElement(0, count: n) }
 
-    /// Adds `other`'s pairs, its group g counted as group `mapping[g]` here.
-    mutating func merge(_ other: DistinctCounter, mapping: [Int32]) {
-        // A pair's key starts with the group: a validity byte, then the id as 8 little-endian bytes.
-        var key: [UInt8] = []
-        for p in 0..<other.pairs.count {
-            let g = other.pairs.withKey(p) { k -> Int in
-                key = Array(k)
-                return Int(Int64(littleEndian: k.loadUnaligned(fromByteOffset: 1, as: Int64.self)))
-            }
-            let m = mapping[g]
-            withUnsafeBytes(of: Int64(m).littleEndian) { key.replaceSubrange(1..<9, with: $0) }
-            if key.withUnsafeBytes({ pairs.findOrInsert($0).inserted }) { counts[Int(m)] += 1 }
-        }
-    }
-
     mutating func add(groups: [Int32], values: Column) {
         let groupColumn = Column(values: .int64(groups.map(Int64.init)))
         let encoded = KeyEncoder.encode([groupColumn, values], rows: groups.count)

@@ -101,7 +101,7 @@ extension AggregateState {
                 counts[Int(m)] = 1
             }
         case .countDistinct, .approxCountDistinct:
-            distinct.merge(other.distinct, mapping: mapping)
+            preconditionFailure("COUNT(DISTINCT) is aggregated on one partial (HashAggregateOperator.splitsAcrossCores)")
         }
     }
 }
