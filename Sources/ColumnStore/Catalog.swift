@@ -186,4 +186,7 @@ public struct SegmentInfo: Sendable {
     public var storedBytes: Int
     /// One zone map per column, in column order.
     public var zones: [ZoneMap]
+    /// The segment's file, opened when the table was read with `Store.pinnedTable`: it stays readable
+    /// after a writer replaces the table and deletes the file.
+    var pinnedFile: ReadOnlyFile? = nil
 }

@@ -91,8 +91,8 @@ enum FileIO {
     }
 }
 
-/// An open read-only file descriptor, closed in deinit.
-final class ReadOnlyFile {
+/// An open read-only file descriptor, closed in deinit. Reads use `pread`, so threads may share one.
+final class ReadOnlyFile: Sendable {
     let fd: Int32
     let path: String
     let size: Int

@@ -9,9 +9,15 @@ public final class SegmentReader {
 
     /// Opens and validates the segment's structure (not yet its blocks).
     /// - Throws: `StoreError.corruptSegment` naming the file and what is wrong; `StoreError.io`.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(file: ReadOnlyFile(path: path))
+    }
+
+    /// Validates the structure of a segment file already open.
+    init(file: ReadOnlyFile) throws {
+        self.file = file
+        let path = file.path
         self.path = path
-        file = try ReadOnlyFile(path: path)
         let minimum = SegmentFormat.headerSize + SegmentFormat.trailerSize
         guard file.size >= minimum else {
             throw StoreError.corruptSegment(path: path, detail: "file of \(file.size) bytes is shorter than the \(minimum)-byte minimum")

@@ -7,7 +7,9 @@ import Foundation
 
 /// An nq store: a directory holding `catalog.sqlite` and immutable segment files under `segments/`.
 ///
-/// Readers take no lock: the catalog is in WAL mode and segments never change once written. Writers
+/// Readers take no lock: the catalog is in WAL mode and segments never change once written; a query
+/// opens all the files of a table version up front (`pinnedTable`) so that deleting them does not
+/// pull them from under it. Writers
 /// serialize on an exclusive `flock` of `LOCK`; a write first removes leftovers of crashed writers
 /// (segment files no committed catalog row references), then writes new segments under their final
 /// names and makes them visible in one catalog transaction.
@@ -55,9 +57,32 @@ public final class Store {
 
     public func tableIfExists(_ name: String) throws -> TableInfo? { try catalog.table(name) }
 
+    /// The table named `name` with every segment file already open: a query reading it sees this version
+    /// of the table to the end, even when a writer replaces the table meanwhile and deletes the old files
+    /// (an unlinked file stays readable through an open descriptor). A file that vanishes between reading
+    /// the catalog and opening it belongs to a version just replaced, so the catalog is read again.
+    public func pinnedTable(_ name: String) throws -> TableInfo {
+        var attempt = 0
+        while true {
+            var t = try table(name)
+            do {
+                for i in t.segments.indices {
+                    t.segments[i].pinnedFile = try ReadOnlyFile(path: segmentPath(t.segments[i].file))
+                }
+                return t
+            } catch StoreError.io(operation: "open", path: _, errno: ENOENT, message: _) where attempt < 8 {
+                attempt += 1
+            }
+        }
+    }
+
     public func segmentPath(_ file: String) -> String { segmentsDirectory + "/" + file }
 
-    public func openSegment(_ segment: SegmentInfo) throws -> SegmentReader { try SegmentReader(path: segmentPath(segment.file)) }
+    /// Opens a segment for reading, through the file pinned by `pinnedTable` when there is one.
+    public func openSegment(_ segment: SegmentInfo) throws -> SegmentReader {
+        if let file = segment.pinnedFile { return try SegmentReader(file: file) }
+        return try SegmentReader(path: segmentPath(segment.file))
+    }
 
     public func isFileLoaded(table: String, sha256: String) throws -> Bool { try catalog.isFileLoaded(table: table, sha256: sha256) }
 

@@ -56,8 +56,8 @@ public final class Exporter {
     /// - Throws: `ExportError.configuration` for a table the store lacks; see `BigQueryClient`.
     public func exportTables(_ names: [String], mode: Mode = .truncate) throws {
         let infos = try names.map { name -> TableInfo in
-            guard let t = try store.tableIfExists(name) else { throw ExportError.configuration("no table \(name) in the store \(store.path)") }
-            return t
+            guard try store.tableIfExists(name) != nil else { throw ExportError.configuration("no table \(name) in the store \(store.path)") }
+            return try store.pinnedTable(name)
         }
         try client.ensureDataset(dataset)
         for t in infos {

@@ -339,6 +339,56 @@ func segmentFiles(_ store: Store) throws -> Set<String> { Set(try FileIO.list(st
         }
     }
 
+    /// A pinned TableInfo (what a query reads) keeps its version of the table: after a replace deletes
+    /// the old segment files, every segment, including ones not yet opened, still reads the old rows.
+    @Test func aPinnedTableReadsItsVersionAfterAReplaceDeletesTheFiles() throws {
+        try withTemporaryDirectory { dir in
+            let store = try Store(path: dir + "/store")
+            try store.write { w in
+                try w.commit { tx in try tx.createTable(watchSchema, source: "schema") }
+                for i in 0..<3 {
+                    let s = try w.writeSegment(schema: watchSchema, columns: watchColumns(first: i * 5, count: 5))
+                    try w.commit { tx in try tx.addSegments([s], to: "watch_history") }
+                }
+            }
+            let pinned = try store.pinnedTable("watch_history")
+            let oldFiles = pinned.segments.map(\.file)
+            try store.write { w in
+                let s = try w.writeSegment(schema: watchSchema, columns: watchColumns(first: 100, count: 2))
+                try w.commit { tx in
+                    try tx.truncate("watch_history")
+                    try tx.addSegments([s], to: "watch_history")
+                }
+            }
+            for f in oldFiles { #expect(!FileIO.exists(store.segmentPath(f)), "the replace deleted \(f)") }
+            var ids: [Value] = []
+            for s in pinned.segments { ids += rows(of: try store.openSegment(s).readColumn(0)) }
+            #expect(ids == rows(of: watchColumns(count: 15)[0]))
+            #expect(rows(of: try store.readAll("watch_history")[0]) == rows(of: watchColumns(first: 100, count: 2)[0]))
+            #expect(try store.pinnedTable("watch_history").rows == 2, "pinning again reads the new version")
+        }
+    }
+
+    /// A segment file missing with no writer about (damage, not a replace) is still an error naming it.
+    @Test func pinningATableWhoseFileIsGoneFailsNamingTheFile() throws {
+        try withTemporaryDirectory { dir in
+            let store = try Store(path: dir + "/store")
+            try store.write { w in
+                let s = try w.writeSegment(schema: watchSchema, columns: watchColumns(count: 5))
+                try w.commit { tx in
+                    try tx.createTable(watchSchema, source: "schema")
+                    try tx.addSegments([s], to: "watch_history")
+                }
+            }
+            let file = try store.table("watch_history").segments[0].file
+            FileIO.remove(store.segmentPath(file))
+            let e = storeError { _ = try store.pinnedTable("watch_history") }
+            guard case .io(let operation, let path, let code, _)? = e else { Issue.record("got \(String(describing: e))"); return }
+            #expect(operation == "open" && code == ENOENT)
+            #expect(path.hasSuffix(file))
+        }
+    }
+
     @Test func catalogZoneValuesRoundTripThroughSQLiteForEveryType() throws {
         try withTemporaryDirectory { dir in
             let schema = TableSchema(name: "t", columns: ColumnType.allCases.map { ColumnSchema(name: "c_\($0.rawValue)", type: $0) })

@@ -126,7 +126,7 @@ public final class Planner {
                 }
             }
             let table: TableInfo
-            do { table = try store.table(redirects[short.lowercased()] ?? short) } catch StoreError.noSuchTable(_, let suggestion) {
+            do { table = try store.pinnedTable(redirects[short.lowercased()] ?? short) } catch StoreError.noSuchTable(_, let suggestion) {
                 throw QueryError.unknownName(kind: "table", name: name, suggestion: suggestion, location: loc, sql: sql)
             }
             let columns = table.schema.columns.indices.filter { names.usesStar || names.names.contains(table.schema.columns[$0].name.lowercased()) }
