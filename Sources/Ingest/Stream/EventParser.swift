@@ -262,6 +262,7 @@ struct EventParser {
         while k < len {
             let c = p.load(fromByteOffset: k, as: UInt8.self)
             if c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") {
+                guard digits < 15 else { return nil }
                 mantissa = mantissa * 10 + UInt64(c - UInt8(ascii: "0"))
                 digits += 1
                 if seenPoint { fraction += 1 }
