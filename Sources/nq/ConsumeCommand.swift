@@ -130,10 +130,11 @@ struct Consume: ParsableCommand {
         if tty { FileHandle.standardError.write("\n".data(using: .utf8)!) }
         let rate = Double(summary.events + summary.deadLetters) / Swift.max(summary.seconds, 0.001)
         let streamRate = Double(summary.events + summary.deadLetters) / Swift.max(summary.secondsSinceFirstMessage, 0.001)
-        print(String(format: "consumed %d events (%d dead letters, %d late) in %.2f s (%.0f msg/s; %.0f msg/s over the %.2f s since the first message), %d windows emitted, %d batches, max finalize delay %.3f s%@",
+        print(String(format: "consumed %d events (%d dead letters, %d late) in %.2f s (%.0f msg/s; %.0f msg/s over the %.2f s since the first message), %d windows emitted, %d batches, max finalize delay %.3f s, slowest commit %.3f s (%d messages, %d windows emitted, %d window states)%@",
                      summary.events, summary.deadLetters, summary.lateEvents, summary.seconds, rate, streamRate,
                      summary.secondsSinceFirstMessage, summary.windowsEmitted,
-                     summary.batches, summary.maxFinalizeDelay, summary.stoppedBySignal ? ", stopped by signal" : ""))
+                     summary.batches, summary.maxFinalizeDelay, summary.slowestCommit.seconds, summary.slowestCommit.messages,
+                     summary.slowestCommit.windows, summary.slowestCommit.windowStates, summary.stoppedBySignal ? ", stopped by signal" : ""))
         if let windowExport {
             guard windowExport.send(final: true) else { throw ExitCode(1) }
             print("exported \(windowExport.rowsSent) window rows to \(windowExport.target)")

@@ -50,6 +50,29 @@ import Testing
         #expect(nanRatings == lines.filter { $0.contains("\"user_rating\": NaN") }.count)
     }
 
+    /// Short decimals are parsed without `strtod`; every number must come out as the double `strtod` gives
+    /// (the nearest one), whichever path parses it, and a number `strtod` rejects stays a dead letter.
+    @Test(arguments: ["0", "-0", "7", "007", "50.5", "21.0", "99.9", "0.1", "0.3", "-12.75", "100", "100.0000001",
+                      "123456789012345", "1234567890123456", "9007199254740993", "0.000000000000001", "1.7976931348623157e308",
+                      "2.5E-3", "1e2", "-1.5e+1", "1.", "12345678.9012345", "4.35", "2.675", "0.1000000000000000055511151231257827"])
+    func numbersParseToTheNearestDouble(_ text: String) throws {
+        let (e, reason, _) = parse(Self.real.replacingOccurrences(of: "\"watch_duration_minutes\": 50.5", with: "\"watch_duration_minutes\": \(text)"))
+        let expected = strtod(text, nil)
+        if expected < 0 {
+            #expect(reason?.hasPrefix("impossible value: watch_duration_minutes") == true)
+        } else {
+            #expect(reason == nil)
+            let d = try #require(e?.duration)
+            #expect(d.bitPattern == expected.bitPattern, "\(text): \(d) against strtod's \(expected)")
+        }
+    }
+
+    @Test(arguments: ["-", "1.2.3", "--1", "1e", ".5e"])
+    func malformedNumbersAreDeadLetters(_ text: String) {
+        let (_, reason, _) = parse(Self.real.replacingOccurrences(of: "\"watch_duration_minutes\": 50.5", with: "\"watch_duration_minutes\": \(text)"))
+        #expect(reason?.hasPrefix("not JSON") == true, "\(text): \(reason ?? "parsed")")
+    }
+
     @Test func escapedStringsAreDecoded() throws {
         let text = Self.real.replacingOccurrences(of: "\"USA\"", with: #""U\"S\u00e9\\A""#)
         let (e, reason, parser) = parse(text)

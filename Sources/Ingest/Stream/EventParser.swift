@@ -233,6 +233,7 @@ struct EventParser {
         }
         let len = i - start
         guard len > 0, len < 64 else { throw DeadLetterReason("not JSON: bad number at byte \(start)") }
+        if let d = Self.shortDecimal(base + start, len) { return d }
         return try withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buf -> Double in
             memcpy(buf.baseAddress!, base + start, len)
             buf[len] = 0
@@ -241,6 +242,40 @@ struct EventParser {
             guard let end, end - buf.baseAddress! == len else { throw DeadLetterReason("not JSON: bad number at byte \(start)") }
             return d
         }
+    }
+
+    /// Powers of ten that are exact doubles (10^0 ... 10^15).
+    private static let exactPowersOfTen: [Double] = (0...15).map { k in (0..<k).reduce(1.0) { p, _ in p * 10 } }
+
+    /// The value of `-?digits[.digits]` with at most 15 digits in all, without `strtod`; nil for any other
+    /// text (exponents, a sign '+', a lone '.', more digits), which `strtod` then parses. Exact: the digits
+    /// form an integer below 2^53 and 10^k (k <= 15) is exact, so the one IEEE division rounds correctly,
+    /// the same double `strtod` returns (Clinger's fast path).
+    @inline(__always)
+    private static func shortDecimal(_ p: UnsafeRawPointer, _ len: Int) -> Double? {
+        var k = 0
+        let negative = p.load(as: UInt8.self) == UInt8(ascii: "-")
+        if negative { k = 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0, fraction = 0
+        var seenPoint = false
+        while k < len {
+            let c = p.load(fromByteOffset: k, as: UInt8.self)
+            if c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") {
+                guard digits < 15 else { return nil }
+                mantissa = mantissa * 10 + UInt64(c - UInt8(ascii: "0"))
+                digits += 1
+                if seenPoint { fraction += 1 }
+            } else if c == UInt8(ascii: "."), !seenPoint, digits > 0 {
+                seenPoint = true
+            } else {
+                return nil
+            }
+            k += 1
+        }
+        guard digits > 0, digits <= 15, !seenPoint || fraction > 0 else { return nil }
+        let d = Double(mantissa) / exactPowersOfTen[fraction]
+        return negative ? -d : d
     }
 
     private mutating func parseString(_ base: UnsafeRawPointer, _ n: Int, _ i: inout Int) throws -> ByteRange {

@@ -15,8 +15,10 @@ struct StreamBatch {
     var storedBefore: [Int32: Int64] = [:]
     /// The `watermark` state value (JSON of `WindowSnapshot` without the open windows).
     var watermark: String = ""
-    /// Open windows changed in this batch: the state to store, or nil to remove the key.
-    var windows: [(start: Int64, state: WindowState?)] = []
+    /// The open windows changed in this batch, stored as one `windows:<n>` chunk (`WindowStateChunks`).
+    var windowChunk: (key: String, windows: [WindowState])?
+    /// State keys to remove: window chunks (and earlier versions' `window:<start>` keys) no longer needed.
+    var removedStateKeys: [String] = []
     /// The names of the windows' key ids (the aggregator's `KeyTable` when the batch was cut).
     var keyNames: [String] = []
     /// Running totals after this batch: events, dead letters, late events, windows.
@@ -49,15 +51,14 @@ struct StreamBatch {
             }
         }
         if let e = errors.compactMap({ $0 }).first { throw e }
-        let windowValues = windows.map { (key: "window:\($0.start)", value: $0.state?.json(names: keyNames)) }
+        let chunk = windowChunk.map { (key: $0.key, value: WindowStateChunks.json($0.windows, names: keyNames)) }
         let ns = namespace
         try writer.commit { tx in
             for (t, segment) in zip(tables, segments) { try tx.addSegments([segment!], to: t.schema.name) }
             for (p, o) in positions where storedBefore[p] != o { try tx.setState(namespace: ns, key: "offset:\(p)", value: String(o)) }
             try tx.setState(namespace: ns, key: "watermark", value: watermark)
-            for (key, value) in windowValues {
-                if let value { try tx.setState(namespace: ns, key: key, value: value) } else { try tx.removeState(namespace: ns, key: key) }
-            }
+            for key in removedStateKeys { try tx.removeState(namespace: ns, key: key) }
+            if let chunk { try tx.setState(namespace: ns, key: chunk.key, value: chunk.value) }
             try tx.setState(namespace: ns, key: "totals", value: "\(totals.events),\(totals.deadLetters),\(totals.late),\(totals.windows)")
             try tx.setState(namespace: ns, key: "rate", value: String(format: "%.0f", rate))
             try tx.setState(namespace: ns, key: "group", value: group)

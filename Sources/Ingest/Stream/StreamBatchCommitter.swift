@@ -12,7 +12,7 @@ final class StreamBatchCommitter {
     private let group = DispatchGroup()
     private let lock = NSLock()
     private var submitted = false
-    private var outcome: Result<(StreamBatch, Double), Error>?
+    private var outcome: Result<(StreamBatch, Double, Double), Error>?
 
     /// True while a submitted batch has not been taken back with `finished`.
     var isBusy: Bool { submitted }
@@ -22,27 +22,30 @@ final class StreamBatchCommitter {
         precondition(!submitted, "one batch in flight at a time")
         submitted = true
         queue.async(group: group) { [self] in
-            let result = Result { () throws -> (StreamBatch, Double) in
+            let result = Result { () throws -> (StreamBatch, Double, Double) in
+                let started = Date().timeIntervalSince1970
                 try batch.store(with: writer)
-                return (batch, Date().timeIntervalSince1970)
+                let committed = Date().timeIntervalSince1970
+                return (batch, committed, committed - started)
             }
             lock.withLock { outcome = result }
         }
     }
 
-    /// The batch in flight with the wall time its commit returned, once it is committed; nil when no
-    /// batch is in flight or (without `wait`) it is still running.
+    /// The batch in flight with the wall time its commit returned and the seconds its `store` took
+    /// (segment files and transaction), once it is committed; nil when no batch is in flight or
+    /// (without `wait`) it is still running.
     /// - Throws: the error that stopped the batch from being stored.
-    func finished(wait: Bool) throws -> (batch: StreamBatch, committedAt: Double)? {
+    func finished(wait: Bool) throws -> (batch: StreamBatch, committedAt: Double, seconds: Double)? {
         guard submitted else { return nil }
         if wait { group.wait() } else if group.wait(timeout: .now()) == .timedOut { return nil }
         submitted = false
-        let result = lock.withLock { () -> Result<(StreamBatch, Double), Error>? in
+        let result = lock.withLock { () -> Result<(StreamBatch, Double, Double), Error>? in
             defer { outcome = nil }
             return outcome
         }
         guard let result else { return nil }
-        let (batch, at) = try result.get()
-        return (batch, at)
+        let (batch, at, seconds) = try result.get()
+        return (batch, at, seconds)
     }
 }

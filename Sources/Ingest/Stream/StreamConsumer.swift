@@ -68,8 +68,8 @@ public final class StreamConsumer {
     private var rate = 0.0
     private var paused: Set<Int32> = []
     private var firstMessageAt: Double?
-    /// Starts of the open windows that have a `window:` key in the store.
-    private var persistedWindows: Set<Int64> = []
+    /// Where the open windows' stored state is (`windows:<n>` chunks).
+    private var windowChunks = WindowStateChunks()
     private let committer = StreamBatchCommitter()
     /// Messages handled by this run (for the rate).
     private var handled = 0
@@ -101,15 +101,11 @@ public final class StreamConsumer {
         if let w = state["watermark"] {
             do {
                 var snapshot = try JSONDecoder().decode(WindowSnapshot.self, from: Data(w.utf8))
-                for (k, v) in state where k.hasPrefix("window:") {
-                    do {
-                        snapshot.open.append(try JSONDecoder().decode(StoredWindow.self, from: Data(v.utf8)))
-                    } catch {
-                        throw StreamError.badState(namespace: namespace, key: k, detail: "\(error)")
-                    }
-                }
+                let (windows, chunks) = try WindowStateChunks.restore(state: state, namespace: namespace, watermark: snapshot.watermark,
+                                                                      windowSize: snapshot.windowSize ?? options.window.sizeMicros)
+                snapshot.open = windows
                 aggregator.restore(snapshot)
-                persistedWindows = Set(snapshot.open.map(\.start))
+                windowChunks = chunks
             } catch let e as StreamError {
                 throw e
             } catch {
@@ -296,7 +292,7 @@ public final class StreamConsumer {
     /// Parses one message into the batch (or the dead letters) and the windows.
     private func handle(_ m: UnsafeKafkaMessage, now: Double) {
         var e = ParsedEvent()
-        endReached.remove(m.partition)
+        if !endReached.isEmpty { endReached.remove(m.partition) }
         if batchOpenedAt == nil { batchOpenedAt = now }
         if firstMessageAt == nil { firstMessageAt = Self.now() }
         positions[m.partition] = m.offset + 1
@@ -372,15 +368,8 @@ public final class StreamConsumer {
         } catch {
             throw StreamError.badState(namespace: namespace, key: "watermark", detail: "cannot encode: \(error)")
         }
-        for (start, w) in aggregator.takeDirty() {
-            if let w {
-                batch.windows.append((start, w))
-                persistedWindows.insert(start)
-            } else if persistedWindows.remove(start) != nil {
-                batch.windows.append((start, nil))
-            }
-            // A window opened and closed within this batch was never stored: nothing to remove.
-        }
+        if windowChunks.needsCompaction(openWindows: aggregator.open.count) { aggregator.markAllOpenDirty() }
+        (batch.windowChunk, batch.removedStateKeys) = windowChunks.record(aggregator.takeDirty())
         batch.totals = (totals.events + batch.counts.events, totals.deadLetters + batch.counts.deadLetters,
                         totals.late + batch.counts.late, totals.windows + batch.counts.windows)
         batch.keyNames = aggregator.keys.names
@@ -397,7 +386,7 @@ public final class StreamConsumer {
     /// Takes back the batch in flight once it is committed: its offsets count as stored (and are
     /// committed to Kafka for lag tools), its rows in the totals, its windows' finalize delays in the summary.
     private func collect(_ consumer: KafkaConsumer?, wait: Bool) throws {
-        guard let (batch, committedAt) = try committer.finished(wait: wait) else { return }
+        guard let (batch, committedAt, seconds) = try committer.finished(wait: wait) else { return }
         stored = batch.positions
         totals = batch.totals
         summary.events += batch.counts.events
@@ -405,6 +394,10 @@ public final class StreamConsumer {
         summary.lateEvents += batch.counts.late
         summary.windowsEmitted += batch.counts.windows
         summary.batches += 1
+        if seconds > summary.slowestCommit.seconds {
+            summary.slowestCommit = (seconds, batch.counts.events + batch.counts.deadLetters, batch.counts.windows,
+                                    (batch.windowChunk?.windows.count ?? 0) + batch.removedStateKeys.count)
+        }
         for t in batch.finalizedAt { summary.maxFinalizeDelay = max(summary.maxFinalizeDelay, committedAt - t) }
         consumer?.commitAsync(batch.positions)
     }

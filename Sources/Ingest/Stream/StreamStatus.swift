@@ -43,6 +43,9 @@ public struct StreamSummary: Sendable {
     /// Longest time from a window being finalized (the watermark passing its end) to its row being
     /// committed, in seconds.
     public var maxFinalizeDelay = 0.0
+    /// The batch whose store (segment files and transaction) took longest: seconds, its messages, the
+    /// windows it finalized and the open windows it stored plus the state keys it removed.
+    public var slowestCommit: (seconds: Double, messages: Int, windows: Int, windowStates: Int) = (0, 0, 0, 0)
     public var stoppedBySignal = false
     /// Seconds from the first message read to the end (excludes connecting and joining the group).
     public var secondsSinceFirstMessage = 0.0
@@ -59,10 +62,11 @@ extension StreamConsumer {
         for (k, v) in state where k.hasPrefix("offset:") {
             if let p = Int32(k.dropFirst(7)), let o = Int64(v) { offsets[p] = o }
         }
+        s.openWindows = state.keys.filter { $0.hasPrefix("window:") }.count
         if let w = state["watermark"], let snap = try? JSONDecoder().decode(WindowSnapshot.self, from: Data(w.utf8)) {
             s.watermark = snap.watermark == .min ? nil : snap.watermark
+            if let n = snap.openWindows { s.openWindows = n }
         }
-        s.openWindows = state.keys.filter { $0.hasPrefix("window:") }.count
         if let t = state["totals"] {
             let parts = t.split(separator: ",").compactMap { Int($0) }
             if parts.count == 4 { (s.eventsStored, s.deadLetters, s.lateEvents, s.windowsEmitted) = (parts[0], parts[1], parts[2], parts[3]) }

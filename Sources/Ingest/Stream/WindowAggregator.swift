@@ -39,15 +39,14 @@ struct HashSet: Codable, Equatable {
 
     /// The values as base64 of their little-endian bytes (in set order).
     var base64: String {
-        var data = Data(count: values.count * 8)
-        data.withUnsafeMutableBytes { raw in
+        withUnsafeTemporaryAllocation(byteCount: Swift.max(values.count * 8, 1), alignment: 8) { raw in
             var k = 0
             for v in values {
                 raw.storeBytes(of: v.littleEndian, toByteOffset: k, as: UInt64.self)
                 k += 8
             }
+            return Data(bytesNoCopy: raw.baseAddress!, count: k, deallocator: .none).base64EncodedString()
         }
-        return data.base64EncodedString()
     }
 }
 
@@ -62,6 +61,8 @@ struct GroupCount: Codable, Equatable {
 /// life of the aggregator, and the table grows by one entry per distinct value seen since the start.
 struct KeyTable {
     private(set) var names: [String] = []
+    /// The UTF-8 bytes of each name (compared with `memcmp` on the per-event path).
+    private var bytes: [[UInt8]] = []
     private var ids: [String: Int32] = [:]
     /// FNV-1a of the UTF-8 bytes → id (checked against the name's bytes, so a collision only costs a lookup).
     private var byHash: [UInt64: Int32] = [:]
@@ -70,13 +71,14 @@ struct KeyTable {
         if let i = ids[name] { return i }
         let i = Int32(names.count)
         names.append(name)
+        bytes.append(Array(name.utf8))
         ids[name] = i
         return i
     }
 
     mutating func id(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         let h = fnv1a64(bytes)
-        if let i = byHash[h], names[Int(i)].utf8.elementsEqual(bytes) { return i }
+        if let i = byHash[h], self.bytes[Int(i)].withUnsafeBytes({ $0.count == bytes.count && (bytes.isEmpty || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0) }) { return i }
         let i = id(String(decoding: bytes, as: UTF8.self))
         if byHash[h] == nil { byHash[h] = i }
         return i
@@ -116,15 +118,53 @@ struct WindowState: Equatable {
     /// by hand: the consumer stores every changed open window at each micro-batch, and `JSONEncoder` was
     /// the consumer's largest cost. `names` resolves the key ids.
     func json(names: [String]) -> String {
-        func name(_ k: Int32) -> String { JSONText.quoted(names[Int(k)]) }
-        func groups(_ g: [KeyGroup]) -> String {
-            "{" + g.map { name($0.key) + ":{\"events\":\($0.events),\"users\":\"\($0.users.base64)\"}" }.joined(separator: ",") + "}"
-        }
-        var out = "{\"start\":\(start),\"events\":\(events),\"users\":\"\(users.base64)\",\"sessions\":\"\(sessions.base64)\","
-        out += "\"durationSum\":\(durationSum),\"durationCount\":\(durationCount),\"skips\":\(skips),"
-        out += "\"actions\":{" + actions.map { name($0.key) + ":\($0.events)" }.joined(separator: ",") + "},"
-        out += "\"genres\":" + groups(genres) + ",\"countries\":" + groups(countries) + "}"
+        var out = ""
+        json(into: &out, names: names)
         return out
+    }
+
+    /// Appends `json(names:)` to `out` (one string for a whole chunk of windows, no intermediate strings).
+    func json(into out: inout String, names: [String]) {
+        func name(_ k: Int32) { out += JSONText.quoted(names[Int(k)]) }
+        func groups(_ g: [KeyGroup]) {
+            out += "{"
+            for (i, group) in g.enumerated() {
+                if i > 0 { out += "," }
+                name(group.key)
+                out += ":{\"events\":"
+                out += String(group.events)
+                out += ",\"users\":\""
+                out += group.users.base64
+                out += "\"}"
+            }
+            out += "}"
+        }
+        out += "{\"start\":"
+        out += String(start)
+        out += ",\"events\":"
+        out += String(events)
+        out += ",\"users\":\""
+        out += users.base64
+        out += "\",\"sessions\":\""
+        out += sessions.base64
+        out += "\",\"durationSum\":"
+        out += "\(durationSum)"
+        out += ",\"durationCount\":"
+        out += String(durationCount)
+        out += ",\"skips\":"
+        out += String(skips)
+        out += ",\"actions\":{"
+        for (i, a) in actions.enumerated() {
+            if i > 0 { out += "," }
+            name(a.key)
+            out += ":"
+            out += String(a.events)
+        }
+        out += "},\"genres\":"
+        groups(genres)
+        out += ",\"countries\":"
+        groups(countries)
+        out += "}"
     }
 }
 
@@ -172,11 +212,16 @@ struct WindowEvent {
     var isSkip: Bool
 }
 
-/// The persisted part of the window logic besides the open windows (which are stored one state key each).
+/// The persisted part of the window logic besides the open windows (stored in `windows:<n>` chunks,
+/// `WindowStateChunks`).
 struct WindowSnapshot: Codable {
     var watermark: Int64
     var partitionMax: [String: Int64]
     var open: [StoredWindow] = []
+    /// The window size the state was written with (absent in state of earlier versions).
+    var windowSize: Int64?
+    /// The number of open windows when the state was written (absent in state of earlier versions).
+    var openWindows: Int?
 }
 
 /// Event-time tumbling windows with a watermark combined over partitions.
@@ -206,6 +251,11 @@ struct WindowAggregator {
     var lateCounts: [Int64: Int64] = [:]
     /// Starts of windows opened, changed or closed since the last `takeDirty`.
     private(set) var dirty: Set<Int64> = []
+    /// The start last added to `dirty` by `add` (consecutive events mostly fall in one window).
+    private var lastDirty: Int64?
+    /// Set when the partitions or the restored state changed since `advance` last ran: `add` then
+    /// recomputes the watermark even when its partition was not the one holding it back.
+    private var watermarkStale = true
 
     init(config: WindowConfiguration) { self.config = config }
 
@@ -227,7 +277,13 @@ struct WindowAggregator {
     /// own state key).
     var watermarkSnapshot: WindowSnapshot {
         WindowSnapshot(watermark: watermark,
-                       partitionMax: Dictionary(uniqueKeysWithValues: partitionMax.map { (String($0.key), $0.value) }))
+                       partitionMax: Dictionary(uniqueKeysWithValues: partitionMax.map { (String($0.key), $0.value) }),
+                       windowSize: config.sizeMicros, openWindows: open.count)
+    }
+
+    /// Marks every open window changed, so the next `takeDirty` returns them all (state compaction).
+    mutating func markAllOpenDirty() {
+        dirty.formUnion(open.keys)
     }
 
     mutating func restore(_ s: WindowSnapshot) {
@@ -236,12 +292,14 @@ struct WindowAggregator {
         for (k, v) in s.partitionMax { if let p = Int32(k) { partitionMax[p] = v } }
         open = Dictionary(uniqueKeysWithValues: s.open.map { ($0.start, $0.state(keys: &keys)) })
         starts = Heap(open.keys)
+        watermarkStale = true
         dirty = []
+        lastDirty = nil
     }
 
     /// The windows changed since the last call: each start with its state, or nil when it was closed.
     mutating func takeDirty() -> [(start: Int64, window: WindowState?)] {
-        defer { dirty = [] }
+        defer { dirty = []; lastDirty = nil }
         return dirty.sorted().map { ($0, open[$0]) }
     }
 
@@ -253,6 +311,7 @@ struct WindowAggregator {
             lastActivity[p] = now
             idle.remove(p)
         }
+        watermarkStale = true
     }
 
     mutating func revoke(_ partitions: [Int32]) {
@@ -260,6 +319,7 @@ struct WindowAggregator {
             assigned.remove(p)
             idle.remove(p)
         }
+        watermarkStale = true
     }
 
     /// Marks partitions idle that are caught up (`caughtUp`: nothing left to read) and have delivered
@@ -292,6 +352,7 @@ struct WindowAggregator {
     }
 
     private mutating func advance(now: Double) {
+        watermarkStale = false
         let w = combinedWatermark()
         guard w > watermark else { return }
         watermark = w
@@ -308,25 +369,42 @@ struct WindowAggregator {
     /// Adds one event from `partition`. Returns false when the event was late (its window is final).
     @discardableResult
     mutating func add(_ e: WindowEvent, partition: Int32, now: Double) -> Bool {
-        if idle.contains(partition) { idle.remove(partition) }
+        let wasIdle = !idle.isEmpty && idle.remove(partition) != nil
         lastActivity[partition] = now
         let previous = partitionMax[partition] ?? .min
         if e.eventTime > previous {
             partitionMax[partition] = e.eventTime
-            advance(now: now)
+            // The combined watermark is the minimum over the non-idle partitions. When this partition was
+            // non-idle and its watermark already above the stream's, it was not the minimum, so raising
+            // it leaves the minimum (and the watermark) where the last `advance` put it.
+            if wasIdle || watermarkStale || previous == .min || previous &- config.latenessMicros <= watermark {
+                advance(now: now)
+            }
         }
         let start = windowStart(e.eventTime)
         if start + config.sizeMicros <= watermark {
             lateCounts[start, default: 0] += 1
             return false
         }
-        var w: WindowState
-        if let existing = open.removeValue(forKey: start) {
-            w = existing
+        let index: Dictionary<Int64, WindowState>.Index
+        if let i = open.index(forKey: start) {
+            index = i
         } else {
-            w = WindowState(start: start)
+            open[start] = WindowState(start: start)
             starts.insert(start)
+            index = open.index(forKey: start)!
         }
+        Self.fold(e, into: &open.values[index])
+        if start != lastDirty {
+            dirty.insert(start)
+            lastDirty = start
+        }
+        return true
+    }
+
+    /// Folds one on-time event into its window, in place (the window stays in `open`: no copy).
+    @inline(__always)
+    private static func fold(_ e: WindowEvent, into w: inout WindowState) {
         w.events += 1
         w.users.values.insert(e.user)
         w.sessions.values.insert(e.session)
@@ -336,11 +414,8 @@ struct WindowAggregator {
         }
         if e.isSkip { w.skips += 1 }
         if let i = w.actions.firstIndex(where: { $0.key == e.action }) { w.actions[i].events += 1 } else { w.actions.append(KeyCount(key: e.action, events: 1)) }
-        Self.count(e.genre, user: e.user, in: &w.genres)
-        Self.count(e.country, user: e.user, in: &w.countries)
-        open[start] = w
-        dirty.insert(start)
-        return true
+        count(e.genre, user: e.user, in: &w.genres)
+        count(e.country, user: e.user, in: &w.countries)
     }
 
     @inline(__always)
