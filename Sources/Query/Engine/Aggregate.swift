@@ -217,8 +217,12 @@ final class HashAggregateOperator: Operator {
             if round.count >= 8 { try flush() }
         }
         try flush()
-        var result = partials[0]
-        if partials.count > 1 { try result.merge(partials[1]) }
+        // The partials are moved out of the array before the merge mutates one: a copy (`partials[0]`)
+        // would share its buffers with the array's element, and the merge would then copy every group's
+        // key and state (twice the memory of the whole hash table at the end of a large GROUP BY).
+        let second = partials.count > 1 ? partials.removeLast() : nil
+        var result = partials.removeLast()
+        if let second { try result.merge(second) }
         return result.finish()
     }
 
