@@ -130,9 +130,12 @@ struct AggregateState {
         }
     }
 
-    func finish(groups n: Int) -> Column {
-        var b = ColumnBuilder(type: spec.resultType, capacity: n)
-        for g in 0..<n {
+    func finish(groups n: Int) -> Column { finish(groups: 0..<n) }
+
+    /// The results of the groups `range`.
+    func finish(groups range: Range<Int>) -> Column {
+        var b = ColumnBuilder(type: spec.resultType, capacity: range.count)
+        for g in range {
             switch spec.kind {
             case .countStar, .count, .countIf: b.appendInt64(counts[g])
             case .countDistinct, .approxCountDistinct: b.appendInt64(distinct.counts[g])
@@ -157,6 +160,9 @@ final class HashAggregateOperator: Operator {
     let keys: [BoundExpr]
     let aggregates: [AggregateSpec]
     let outputTypes: [ColumnType]
+    /// The groups once the whole input is aggregated, and how many of them were returned.
+    private var result: PartialAggregate?
+    private var emitted = 0
     private var done = false
 
     init(child: Operator, keys: [BoundExpr], aggregates: [AggregateSpec]) {
@@ -177,9 +183,26 @@ final class HashAggregateOperator: Operator {
         !aggregates.contains { $0.kind == .countDistinct || $0.kind == .approxCountDistinct }
     }
 
+    /// Groups per output batch. Default: one block (`SegmentFormat.defaultBlockRows`).
+    static let outputBatchRows = SegmentFormat.defaultBlockRows
+
+    /// The groups `outputBatchRows` at a time, their keys decoded from the hash table as they go (no
+    /// column copy of every key is built); one empty batch when there are none.
     func next() throws -> Batch? {
-        guard !done else { return nil }
-        done = true
+        if !done {
+            done = true
+            result = try aggregate()
+        }
+        guard let r = result else { return nil }
+        let end = min(r.groupCount, emitted + HashAggregateOperator.outputBatchRows)
+        let batch = r.batch(groups: emitted..<end)
+        emitted = end
+        if end == r.groupCount { result = nil }
+        return batch
+    }
+
+    /// Aggregates the whole input.
+    private func aggregate() throws -> PartialAggregate {
         // Two partial aggregates: a round of batches is split in two halves, each aggregated on its own
         // core; the second partial is merged into the first at the end. Small inputs use the first only.
         var partials = [PartialAggregate(keys: keys, aggregates: aggregates)]
@@ -217,9 +240,13 @@ final class HashAggregateOperator: Operator {
             if round.count >= 8 { try flush() }
         }
         try flush()
-        var result = partials[0]
-        if partials.count > 1 { try result.merge(partials[1]) }
-        return result.finish()
+        // The partials are moved out of the array before the merge mutates one: a copy (`partials[0]`)
+        // would share its buffers with the array's element, and the merge would then copy every group's
+        // key and state (twice the memory of the whole hash table at the end of a large GROUP BY).
+        let second = partials.count > 1 ? partials.removeLast() : nil
+        var result = partials.removeLast()
+        if let second { try result.merge(second) }
+        return result
     }
 
     func explain(_ depth: Int) -> [String] {

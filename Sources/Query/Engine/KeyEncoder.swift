@@ -183,6 +183,16 @@ struct ByteKeyTable {
         return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<ends[id]])) }
     }
 
+    /// Calls `body` with the bytes of each key of `ids`, in id order; the pointers must not escape.
+    func withKeys(_ ids: Range<Int>, _ body: (UnsafeRawBufferPointer) -> Void) {
+        arena.withUnsafeBytes { a in
+            for id in ids {
+                let start = id == 0 ? 0 : ends[id - 1]
+                body(UnsafeRawBufferPointer(rebasing: a[start..<ends[id]]))
+            }
+        }
+    }
+
     @inline(__always)
     private func equals(_ id: Int, _ key: UnsafeRawBufferPointer) -> Bool {
         let start = id == 0 ? 0 : ends[id - 1]
@@ -248,6 +258,42 @@ extension GroupTable {
             if inserted { new.append(Int32(g)) }
         }
         return (mapping, new)
+    }
+}
+
+extension GroupTable {
+    /// The key columns of the groups `range`, decoded from their encoded keys (`KeyEncoder.encode`'s
+    /// layout; `types` are the types the keys were encoded from). A FLOAT64 key comes back normalized
+    /// as it was compared: -0.0 as 0.0, every NaN as one NaN.
+    func decodeKeys(_ range: Range<Int>, types: [ColumnType]) -> [Column] {
+        var builders = types.map { ColumnBuilder(type: $0, capacity: range.count) }
+        table.withKeys(range) { key in
+            var at = 0
+            for k in builders.indices {
+                let valid = key[at] != 0
+                switch types[k] {
+                case .int64, .timestamp:
+                    if valid { builders[k].appendInt64(Int64(littleEndian: key.loadUnaligned(fromByteOffset: at + 1, as: Int64.self))) } else { builders[k].appendNull() }
+                    at += 9
+                case .float64:
+                    if valid {
+                        builders[k].appendDouble(Double(bitPattern: UInt64(littleEndian: key.loadUnaligned(fromByteOffset: at + 1, as: UInt64.self))))
+                    } else { builders[k].appendNull() }
+                    at += 9
+                case .date:
+                    if valid { builders[k].appendDate(Int32(littleEndian: key.loadUnaligned(fromByteOffset: at + 1, as: Int32.self))) } else { builders[k].appendNull() }
+                    at += 5
+                case .bool:
+                    if valid { builders[k].appendBool(key[at + 1] != 0) } else { builders[k].appendNull() }
+                    at += 2
+                case .string:
+                    let n = Int(UInt32(littleEndian: key.loadUnaligned(fromByteOffset: at + 1, as: UInt32.self)))
+                    if valid { builders[k].appendString(UnsafeRawBufferPointer(rebasing: key[(at + 5)..<(at + 5 + n)])) } else { builders[k].appendNull() }
+                    at += 5 + n
+                }
+            }
+        }
+        return builders.indices.map { builders[$0].finish() }
     }
 }
 

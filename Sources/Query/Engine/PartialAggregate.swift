@@ -1,19 +1,22 @@
 import ColumnStore
 
 /// The groups and aggregate states of part of a GROUP BY's input. Partials built on different
-/// threads are combined by `merge`; `finish` gives the operator's output batch.
+/// threads are combined by `merge`; `batch(groups:)` gives the operator's output, a range of groups
+/// at a time.
 struct PartialAggregate {
     let keys: [BoundExpr]
     let aggregates: [AggregateSpec]
+    /// The groups: their keys are kept only here, encoded, and decoded when the groups are emitted
+    /// (a second copy of every key as columns would double the memory of a nearly unique GROUP BY).
     private(set) var table = GroupTable()
-    /// The key values of each group, in group id order.
-    private var keyBuilders: [ColumnBuilder]
+    /// The type of each key column as emitted; a batch's key column of another type is coerced first.
+    private let keyTypes: [ColumnType]
     private(set) var states: [AggregateState]
 
     init(keys: [BoundExpr], aggregates: [AggregateSpec]) {
         self.keys = keys
         self.aggregates = aggregates
-        keyBuilders = keys.map { ColumnBuilder(type: $0.type ?? .int64) }
+        keyTypes = keys.map { $0.type ?? .int64 }
         states = aggregates.map { AggregateState(spec: $0) }
         if keys.isEmpty {
             _ = table.groupIDs([], rows: 0) { _ in }
@@ -21,23 +24,18 @@ struct PartialAggregate {
         }
     }
 
+    /// Groups (a single one when there are no keys).
+    var groupCount: Int { max(table.count, keys.isEmpty ? 1 : 0) }
+
     /// Adds the rows of `b`.
     mutating func add(_ b: Batch) throws {
         guard b.count > 0 else { return }
-        let keyColumns = try keys.map { try Evaluator.evaluate($0, b) }
-        let before = table.count
-        var newRows: [Int32] = []
-        let ids = table.groupIDs(keyColumns, rows: b.count) { row in newRows.append(Int32(row)) }
-        if !newRows.isEmpty {
-            // The key values of the new groups, a column at a time.
-            for k in keyBuilders.indices {
-                if keyColumns[k].type == keyBuilders[k].type {
-                    keyBuilders[k].append(contentsOf: newRows.count == b.count ? keyColumns[k] : keyColumns[k].gather(newRows))
-                } else {
-                    for row in newRows { keyBuilders[k].append(Evaluator.coerce(keyColumns[k].value(at: Int(row)), to: keyBuilders[k].type)) }
-                }
-            }
+        let keyColumns = try keys.indices.map { k in
+            let c = try Evaluator.evaluate(keys[k], b)
+            return c.type == keyTypes[k] ? c : PartialAggregate.coerced(c, to: keyTypes[k])
         }
+        let before = table.count
+        let ids = table.groupIDs(keyColumns, rows: b.count) { _ in }
         let added = table.count - before
         if added > 0 { for s in states.indices { states[s].addGroups(added) } }
         for s in states.indices {
@@ -50,11 +48,7 @@ struct PartialAggregate {
     /// become new groups after this partial's, in `other`'s order.
     mutating func merge(_ other: PartialAggregate) throws {
         let before = table.count
-        let (mapping, newGroups) = table.merge(other.table)
-        if !newGroups.isEmpty {
-            var theirs = other.keyBuilders
-            for k in keyBuilders.indices { keyBuilders[k].append(contentsOf: theirs[k].finish().gather(newGroups)) }
-        }
+        let (mapping, _) = table.merge(other.table)
         let added = table.count - before
         for s in states.indices {
             if added > 0 { states[s].addGroups(added) }
@@ -62,11 +56,17 @@ struct PartialAggregate {
         }
     }
 
-    /// Key columns then aggregate columns; one row when there are no keys.
-    mutating func finish() -> Batch {
-        let n = max(table.count, keys.isEmpty ? 1 : 0)
-        let columns = keyBuilders.indices.map { keyBuilders[$0].finish() } + states.map { $0.finish(groups: n) }
-        return Batch(columns: columns, count: n)
+    /// Key columns then aggregate columns of the groups `range` (of `0 ..< groupCount`).
+    func batch(groups range: Range<Int>) -> Batch {
+        let keyColumns = keys.isEmpty ? [] : table.decodeKeys(range, types: keyTypes)
+        return Batch(columns: keyColumns + states.map { $0.finish(groups: range) }, count: range.count)
+    }
+
+    /// `column` with each value coerced to `type` (an INT64 key where FLOAT64 is declared).
+    private static func coerced(_ column: Column, to type: ColumnType) -> Column {
+        var b = ColumnBuilder(type: type, capacity: column.count)
+        for i in 0..<column.count { b.append(Evaluator.coerce(column.value(at: i), to: type)) }
+        return b.finish()
     }
 }
 
