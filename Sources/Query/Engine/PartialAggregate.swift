@@ -27,7 +27,12 @@ struct PartialAggregate {
         let keyColumns = try keys.map { try Evaluator.evaluate($0, b) }
         let before = table.count
         var newRows: [Int32] = []
-        let ids = table.groupIDs(keyColumns, rows: b.count) { row in newRows.append(Int32(row)) }
+        var ids: [Int32]? = nil
+        if let dictionaries = keyDictionaries(b) {
+            ids = table.groupIDs(keyColumns, dictionaries: dictionaries, rows: b.count) { row in newRows.append(Int32(row)) }
+        }
+        if ids == nil { ids = table.groupIDs(keyColumns, rows: b.count) { row in newRows.append(Int32(row)) } }
+        let groups = ids!
         if !newRows.isEmpty {
             // The key values of the new groups, a column at a time.
             for k in keyBuilders.indices {
@@ -42,8 +47,20 @@ struct PartialAggregate {
         if added > 0 { for s in states.indices { states[s].addGroups(added) } }
         for s in states.indices {
             let arg = try aggregates[s].argument.map { try Evaluator.evaluate($0, b) }
-            try states[s].update(groups: ids, argument: arg)
+            try states[s].update(groups: groups, argument: arg)
         }
+    }
+
+    /// The dictionary blocks of the key columns, when every key is a STRING column of `b` that a scan
+    /// copied from one (`Batch.dictionaries`).
+    private func keyDictionaries(_ b: Batch) -> [DictionaryColumn]? {
+        guard !keys.isEmpty, let known = b.dictionaries else { return nil }
+        var out: [DictionaryColumn] = []
+        for k in keys {
+            guard case .column(let i, .string) = k, i < known.count, let d = known[i] else { return nil }
+            out.append(d)
+        }
+        return out
     }
 
     /// Adds the groups and states of `other` (same keys and aggregates): its groups not seen here

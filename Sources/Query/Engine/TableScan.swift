@@ -130,8 +130,18 @@ final class TableScan: Operator {
                         }
                         return Batch(columns: cols, count: selection?.count ?? rows)
                     }
-                    let cols = try columns.map { try reader.readBlock(column: $0, block: b) }
-                    let batch = Batch(columns: cols, count: rows)
+                    var dictionaries: [DictionaryColumn?]? = nil
+                    let cols = try columns.indices.map { (c: Int) -> Column in
+                        let block = try reader.readBlockColumn(column: columns[c], block: b)
+                        if filter == nil, case .dictionary(let d) = block {
+                            // Kept beside the strings, so that grouping can work on the codes.
+                            if dictionaries == nil { dictionaries = Array(repeating: nil, count: columns.count) }
+                            dictionaries![c] = d
+                        }
+                        return block.materialize(nil)
+                    }
+                    var batch = Batch(columns: cols, count: rows)
+                    batch.dictionaries = dictionaries
                     guard let filter else { return batch }
                     let sel = try Evaluator.select(filter, batch)
                     if sel.isEmpty { return nil }
