@@ -8,6 +8,10 @@ import ColumnStore
 public struct Batch {
     public var columns: [Column]
     public var count: Int
+    /// Per column, the dictionary block a STRING column's values were copied from (every row, in
+    /// order), when a scan knows it; nil otherwise. Set by scans for unfiltered dictionary blocks and
+    /// not carried over by `gather` or other operators, so it never describes different rows.
+    var dictionaries: [DictionaryColumn?]? = nil
 
     public init(columns: [Column], count: Int) {
         self.columns = columns

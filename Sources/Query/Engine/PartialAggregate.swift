@@ -35,13 +35,29 @@ struct PartialAggregate {
             return c.type == keyTypes[k] ? c : PartialAggregate.coerced(c, to: keyTypes[k])
         }
         let before = table.count
-        let ids = table.groupIDs(keyColumns, rows: b.count) { _ in }
+        var ids: [Int32]? = nil
+        if let dictionaries = keyDictionaries(b) {
+            ids = table.groupIDs(keyColumns, dictionaries: dictionaries, rows: b.count) { _ in }
+        }
+        let groups = ids ?? table.groupIDs(keyColumns, rows: b.count) { _ in }
         let added = table.count - before
         if added > 0 { for s in states.indices { states[s].addGroups(added) } }
         for s in states.indices {
             let arg = try aggregates[s].argument.map { try Evaluator.evaluate($0, b) }
-            try states[s].update(groups: ids, argument: arg)
+            try states[s].update(groups: groups, argument: arg)
         }
+    }
+
+    /// The dictionary blocks of the key columns, when every key is a STRING column of `b` that a scan
+    /// copied from one (`Batch.dictionaries`).
+    private func keyDictionaries(_ b: Batch) -> [DictionaryColumn]? {
+        guard !keys.isEmpty, let known = b.dictionaries else { return nil }
+        var out: [DictionaryColumn] = []
+        for k in keys {
+            guard case .column(let i, .string) = k, i < known.count, let d = known[i] else { return nil }
+            out.append(d)
+        }
+        return out
     }
 
     /// Adds the groups and states of `other` (same keys and aggregates): its groups not seen here

@@ -184,7 +184,11 @@ extension Planner {
         let n = try limit.map { try constantCount($0, "LIMIT") }
         let skip = try offset.map { try constantCount($0, "OFFSET") } ?? 0
         var root = plan.root
-        if !keys.isEmpty { root = SortOperator(child: root, keys: keys, keep: n.map { $0 + skip }) }
+        if !keys.isEmpty {
+            let sort = SortOperator(child: root, keys: keys, keep: n.map { $0 + skip })
+            if sort.keep != nil { Planner.pushTopNBound(sort) }
+            root = sort
+        }
         if n != nil || skip > 0 { root = LimitOperator(child: root, limit: n, offset: skip) }
         return Plan(root: root, scope: plan.scope)
     }
@@ -196,5 +200,29 @@ extension Planner {
             throw QueryError.type(message: "\(what) expects a non-negative INT64 constant", location: e.location, sql: sql)
         }
         return Int(v)
+    }
+
+    /// Gives a top-N's first key bound to the scan that produces that key, when only projections of
+    /// plain columns and filters lie between them (each keeps the key's values as they are).
+    static func pushTopNBound(_ sort: SortOperator) {
+        guard let first = sort.keys.first, case .column(var index, let type) = first.expr, TopNBound.supports(type) else { return }
+        var node: Operator = sort.child
+        while true {
+            if let p = node as? ProjectOperator {
+                guard index < p.exprs.count, case .column(let i, let t) = p.exprs[index], t == type else { return }
+                index = i
+                node = p.child
+            } else if let f = node as? FilterOperator {
+                node = f.child
+            } else if let scan = node as? TableScan {
+                guard index < scan.outputTypes.count, scan.outputTypes[index] == type, scan.topN == nil else { return }
+                let bound = TopNBound(descending: first.descending, nullsFirst: first.nullsFirst)
+                scan.topN = (index, bound)
+                sort.bound = bound
+                return
+            } else {
+                return
+            }
+        }
     }
 }

@@ -76,6 +76,18 @@ extension Column {
 /// sorts before row b on that key, so a sort compares codes and calls the full comparator only on
 /// equal codes (equal values, strings that share their first 8 bytes, NULLs next to extreme values).
 enum SortPrefix {
+    /// The rows (ascending) that can be among the first `limit` in key order: those whose code is at
+    /// most the `limit`-th smallest code (a row with a larger code has at least `limit` rows before it).
+    static func candidates(_ codes: [UInt64], limit: Int) -> [Int32] {
+        var sorted = codes
+        sorted.sort()
+        let cutoff = sorted[limit - 1]
+        var out: [Int32] = []
+        out.reserveCapacity(limit)
+        for (i, c) in codes.enumerated() where c <= cutoff { out.append(Int32(i)) }
+        return out
+    }
+
     static func codes(_ c: Column, _ key: SortKey) -> [UInt64] {
         let n = c.count
         var out = [UInt64](repeating: 0, count: n)
@@ -111,10 +123,11 @@ enum SortPrefix {
     }
 
     /// Sorts `order` (row numbers) by the keys, ties by row number (a stable sort of the input order).
-    static func sort(_ order: inout [Int32], keys: [SortKey], columns: [Column]) {
+    /// `codes` are the first key's (`codes(columns[0], keys[0])`) when the caller has them already.
+    static func sort(_ order: inout [Int32], keys: [SortKey], columns: [Column], codes: [UInt64]? = nil) {
         guard let first = columns.first else { order.sort(); return }
         let cmp = RowComparator(columns: columns, keys: keys)
-        let codes = SortPrefix.codes(first, keys[0])
+        let codes = codes ?? SortPrefix.codes(first, keys[0])
         codes.withUnsafeBufferPointer { code in
             order.sort { a, b in
                 let ca = code[Int(a)], cb = code[Int(b)]
@@ -137,6 +150,8 @@ final class SortOperator: Operator {
     let keys: [SortKey]
     let keep: Int?
     var outputTypes: [ColumnType] { child.outputTypes }
+    /// The first key's bound, published to a scan below once `keep` rows are held (see `TopNBound`).
+    var bound: TopNBound?
     private var result: Batch?
     private var computed = false
     private var emitted = 0
@@ -178,15 +193,24 @@ final class SortOperator: Operator {
             pendingCount = 0
             let (rows, rowKeys) = try sorted(merged, limit: keep)
             acc = rows
-            if let keep, keep > 0, rows.count == keep { threshold = (rowKeys, keep - 1) }
+            if let keep, keep > 0, rows.count == keep {
+                threshold = (rowKeys, keep - 1)
+                bound?.tighten(to: rowKeys.columns[0].value(at: keep - 1))
+            }
         }
         while var b = try child.next() {
             guard b.count > 0 else { continue }
             if keep == 0 { continue }
             if let (held, last) = threshold {
                 // A row that does not sort before the last held row cannot be kept (a tie comes later).
+                // Codes of the first key decide most rows; equal codes go to the comparator.
                 let cmp = RowComparator(columns: try keys.map { try Evaluator.evaluate($0.expr, b) }, keys: keys)
-                let sel = (0..<b.count).filter { cmp.compare($0, held, last) < 0 }.map { Int32($0) }
+                let codes = SortPrefix.codes(cmp.columns[0], keys[0])
+                let lastCode = SortPrefix.codes(held.columns[0], keys[0])[last]
+                var sel: [Int32] = []
+                for (i, c) in codes.enumerated() where c < lastCode || (c == lastCode && cmp.compare(i, held, last) < 0) {
+                    sel.append(Int32(i))
+                }
                 if sel.isEmpty { continue }
                 if sel.count < b.count { b = b.gather(sel) }
             }
@@ -205,9 +229,17 @@ final class SortOperator: Operator {
 
     /// The rows of `batch` in key order (the first `limit`), with their key columns.
     private func sorted(_ batch: Batch, limit: Int?) throws -> (Batch, RowComparator) {
-        var order = (0..<batch.count).map { Int32($0) }
         let keyColumns = try keys.map { try Evaluator.evaluate($0.expr, batch) }
-        SortPrefix.sort(&order, keys: keys, columns: keyColumns)
+        var order: [Int32]
+        var codes: [UInt64]? = nil
+        if let limit, limit > 0, limit * 8 < batch.count, let first = keyColumns.first {
+            // Top-N: only the rows whose first-key code can place them in the first `limit` are sorted.
+            codes = SortPrefix.codes(first, keys[0])
+            order = SortPrefix.candidates(codes!, limit: limit)
+        } else {
+            order = (0..<batch.count).map { Int32($0) }
+        }
+        SortPrefix.sort(&order, keys: keys, columns: keyColumns, codes: codes)
         if let limit, order.count > limit { order.removeLast(order.count - limit) }
         if order.count == batch.count && order.elementsEqual(0..<Int32(batch.count)) {
             return (batch, RowComparator(columns: keyColumns, keys: keys))

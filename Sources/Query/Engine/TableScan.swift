@@ -49,6 +49,9 @@ final class TableScan: Operator {
     /// The filter when it is made only of `column op constant` terms: decided per block before the
     /// other columns are decoded, on dictionary codes where a block has them.
     let scanFilter: ScanFilter?
+    /// Set by a top-N above this scan whose first ORDER BY key is output column `column`: blocks and
+    /// rows that sort after its bound are skipped.
+    var topN: (column: Int, bound: TopNBound)?
 
     private var segmentIndex = 0
     private var pending: [Batch] = []
@@ -86,9 +89,11 @@ final class TableScan: Operator {
 
     private func readSegment(_ segment: SegmentInfo) throws -> [Batch] {
         let reader = try store.openSegment(segment)
-        let wanted = self.columns, predicates = self.zonePredicates
+        let wanted = self.columns, predicates = self.zonePredicates, topN = self.topN
+        let bound = topN.flatMap { t in t.bound.current.map { (t.column, t.bound, $0) } }
         let blocks = (0..<reader.blockCount).filter { b in
-            !predicates.contains { p in !p.mayMatch(reader.columns[wanted[p.column]].blocks[b].zone) }
+            if let t = bound, !t.1.mayMatch(reader.columns[wanted[t.0]].blocks[b].zone, below: t.2) { return false }
+            return !predicates.contains { p in !p.mayMatch(reader.columns[wanted[p.column]].blocks[b].zone) }
         }
         blocksSkipped += reader.blockCount - blocks.count
         blocksRead += blocks.count
@@ -99,6 +104,21 @@ final class TableScan: Operator {
                 out[j] = Result {
                     let b = blocks[j]
                     let rows = reader.columns[0].blocks[b].zone.rowCount
+                    if let kc = topN?.column, let tb = topN?.bound, let value = tb.current {
+                        // The top-N key first; the other columns only for the rows that may be kept.
+                        let key = try reader.readBlock(column: columns[kc], block: b)
+                        if let pre = tb.select(key, below: value) {
+                            if pre.isEmpty { return nil }
+                            let cols = try columns.indices.map { c in
+                                c == kc ? key.gather(pre) : try reader.readBlockColumn(column: columns[c], block: b).materialize(pre)
+                            }
+                            let batch = Batch(columns: cols, count: pre.count)
+                            guard let filter else { return batch }
+                            let sel = try Evaluator.select(filter, batch)
+                            if sel.isEmpty { return nil }
+                            return sel.count == batch.count ? batch : batch.gather(sel)
+                        }
+                    }
                     if let scanFilter {
                         // The filter's columns first; the others only when some row passes.
                         var decoded = [BlockColumn?](repeating: nil, count: columns.count)
@@ -110,8 +130,18 @@ final class TableScan: Operator {
                         }
                         return Batch(columns: cols, count: selection?.count ?? rows)
                     }
-                    let cols = try columns.map { try reader.readBlock(column: $0, block: b) }
-                    let batch = Batch(columns: cols, count: rows)
+                    var dictionaries: [DictionaryColumn?]? = nil
+                    let cols = try columns.indices.map { (c: Int) -> Column in
+                        let block = try reader.readBlockColumn(column: columns[c], block: b)
+                        if filter == nil, case .dictionary(let d) = block {
+                            // Kept beside the strings, so that grouping can work on the codes.
+                            if dictionaries == nil { dictionaries = Array(repeating: nil, count: columns.count) }
+                            dictionaries![c] = d
+                        }
+                        return block.materialize(nil)
+                    }
+                    var batch = Batch(columns: cols, count: rows)
+                    batch.dictionaries = dictionaries
                     guard let filter else { return batch }
                     let sel = try Evaluator.select(filter, batch)
                     if sel.isEmpty { return nil }

@@ -1,0 +1,48 @@
+import ColumnStore
+
+extension GroupTable {
+    /// The group id of each row when every key is a STRING column materialized from a dictionary
+    /// block (`Batch.dictionaries`): the rows' combinations of codes are numbered in a small array, and
+    /// only the first row of each combination is looked up in the table, so no other row's strings are
+    /// encoded or hashed. Nil, with nothing done, when the combinations exceed `maxCombinations` or a
+    /// quarter of the rows.
+    /// New ids and `isNew` calls come in row order, as `groupIDs(_:rows:isNew:)` gives them.
+    mutating func groupIDs(_ keys: [Column], dictionaries: [DictionaryColumn], rows: Int, isNew: (Int) -> Void) -> [Int32]? {
+        // Per key, 0 for NULL and code + 1 otherwise, in mixed radix.
+        var strides: [Int] = []
+        var space = 1
+        for d in dictionaries {
+            guard d.codes.count == rows else { return nil }
+            strides.append(space)
+            space *= d.entries.count + 1
+            if space > GroupTable.maxCombinations { return nil }
+        }
+        // Most rows must repeat a combination, or numbering them costs more than it saves.
+        guard space * 4 <= rows else { return nil }
+        var combined = [Int32](repeating: 0, count: rows)
+        combined.withUnsafeMutableBufferPointer { out in
+            for (k, d) in dictionaries.enumerated() {
+                let stride = Int32(strides[k])
+                d.codes.withUnsafeBufferPointer { codes in
+                    if let validity = d.validity {
+                        for i in 0..<rows where validity[i] { out[i] += (Int32(codes[i]) + 1) * stride }
+                    } else {
+                        for i in 0..<rows { out[i] += (Int32(codes[i]) + 1) * stride }
+                    }
+                }
+            }
+        }
+        var local = [Int32](repeating: -1, count: space)
+        var firsts: [Int32] = []
+        for i in 0..<rows where local[Int(combined[i])] == -1 {
+            local[Int(combined[i])] = -2
+            firsts.append(Int32(i))
+        }
+        let ids = groupIDs(keys.map { $0.gather(firsts) }, rows: firsts.count) { isNew(Int(firsts[$0])) }
+        for (j, row) in firsts.enumerated() { local[Int(combined[Int(row)])] = ids[j] }
+        return local.withUnsafeBufferPointer { l in combined.map { l[Int($0)] } }
+    }
+
+    /// The most code combinations `groupIDs(_:dictionaries:rows:isNew:)` numbers. Default: 65,536.
+    static let maxCombinations = 1 << 16
+}

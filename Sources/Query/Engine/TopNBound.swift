@@ -1,0 +1,77 @@
+import ColumnStore
+import Foundation
+
+/// The first ORDER BY key of the last row a top-N holds, shared by the `SortOperator` that tightens
+/// it and the `TableScan` below that skips what cannot beat it (DuckDB's top-N dynamic filter): once
+/// `keep` rows are held, a row whose first key sorts strictly after the bound can never be kept, so
+/// the scan drops whole blocks by their zone maps and other rows before decoding the other columns.
+///
+/// Only INT64, FLOAT64, DATE and TIMESTAMP keys are bounded; ties with the bound are kept (a later
+/// key may still put them first).
+///
+/// `@unchecked Sendable`: the only mutable state, `held`, is read and written under `lock`.
+final class TopNBound: @unchecked Sendable {
+    let descending: Bool
+    let nullsFirst: Bool
+    private let lock = NSLock()
+    private var held: Value?
+
+    init(descending: Bool, nullsFirst: Bool) {
+        self.descending = descending
+        self.nullsFirst = nullsFirst
+    }
+
+    /// Whether a key of `type` can be bounded.
+    static func supports(_ type: ColumnType) -> Bool {
+        switch type {
+        case .int64, .float64, .date, .timestamp: return true
+        case .string, .bool: return false
+        }
+    }
+
+    /// The current bound; nil until the top-N holds `keep` rows, or when the held key is NULL or NaN.
+    var current: Value? { lock.withLock { held } }
+
+    /// Publishes the first key of the last held row (the bound only ever tightens, as held rows do).
+    func tighten(to value: Value) {
+        if case .float64(let d) = value, d.isNaN { return }
+        lock.withLock { held = value.isNull ? nil : value }
+    }
+
+    /// False when no row of a block with this zone map can sort before or with `value`.
+    func mayMatch(_ zone: ZoneMap, below value: Value) -> Bool {
+        if zone.nullCount > 0 && nullsFirst { return true }
+        if zone.nullCount == zone.rowCount { return false }   // only NULLs, and they sort last
+        // No bound known (a FLOAT64 block with NaN): read it.
+        guard let lo = zone.min, let hi = zone.max else { return true }
+        return descending ? !Value.less(hi, value) : !Value.less(value, lo)
+    }
+
+    /// The rows of `column` whose key sorts before or with `value`; nil when every row does.
+    func select(_ column: Column, below value: Value) -> [Int32]? {
+        let n = column.count
+        var out: [Int32] = []
+        let validity = column.validity
+        let desc = descending, nullsFirst = self.nullsFirst
+        func scan<T>(_ v: [T], _ keep: (T) -> Bool) {
+            v.withUnsafeBufferPointer { p in
+                for i in 0..<n {
+                    if let validity, !validity[i] { if nullsFirst { out.append(Int32(i)) }; continue }
+                    if keep(p[i]) { out.append(Int32(i)) }
+                }
+            }
+        }
+        switch (column.values, value) {
+        case let (.int64(v), .int64(t)), let (.timestamp(v), .timestamp(t)):
+            scan(v) { desc ? $0 >= t : $0 <= t }
+        case let (.date(v), .date(t)):
+            scan(v) { desc ? $0 >= t : $0 <= t }
+        case let (.float64(v), .float64(t)):
+            // NaN sorts first ascending (kept), last descending (dropped).
+            scan(v) { desc ? $0 >= t : ($0 <= t || $0.isNaN) }
+        default:
+            return nil
+        }
+        return out.count == n ? nil : out
+    }
+}
