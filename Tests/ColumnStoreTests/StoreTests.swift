@@ -18,6 +18,19 @@ func watchColumns(first: Int = 0, count: Int) -> [Column] {
     return [makeColumn(.int64, ids), makeColumn(.string, titles), makeColumn(.date, days), makeColumn(.float64, minutes)]
 }
 
+/// A store at `dir/store` whose watch_history holds `count` segments of 5 rows each, rows 0, 1, 2, ...
+func storeWithWatchSegments(_ dir: String, _ count: Int) throws -> Store {
+    let store = try Store(path: dir + "/store")
+    try store.write { w in
+        try w.commit { tx in try tx.createTable(watchSchema, source: "schema") }
+        for i in 0..<count {
+            let s = try w.writeSegment(schema: watchSchema, columns: watchColumns(first: i * 5, count: 5))
+            try w.commit { tx in try tx.addSegments([s], to: "watch_history") }
+        }
+    }
+    return store
+}
+
 func segmentFiles(_ store: Store) throws -> Set<String> { Set(try FileIO.list(store.segmentsDirectory)) }
 
 @Suite struct StoreTests {
@@ -319,14 +332,7 @@ func segmentFiles(_ store: Store) throws -> Set<String> { Set(try FileIO.list(st
     /// the compaction fails with an I/O error, and the caller must re-read the catalog.
     @Test func afterCompactionOpenReadersKeepReadingButStaleTableInfoCannotOpenOldSegments() throws {
         try withTemporaryDirectory { dir in
-            let store = try Store(path: dir + "/store")
-            try store.write { w in
-                try w.commit { tx in try tx.createTable(watchSchema, source: "schema") }
-                for i in 0..<3 {
-                    let s = try w.writeSegment(schema: watchSchema, columns: watchColumns(first: i * 5, count: 5))
-                    try w.commit { tx in try tx.addSegments([s], to: "watch_history") }
-                }
-            }
+            let store = try storeWithWatchSegments(dir, 3)
             let stale = try store.table("watch_history")
             let openReader = try store.openSegment(stale.segments[0])
             _ = try store.compact(table: "watch_history")
@@ -343,14 +349,7 @@ func segmentFiles(_ store: Store) throws -> Set<String> { Set(try FileIO.list(st
     /// the old segment files, every segment, including ones not yet opened, still reads the old rows.
     @Test func aPinnedTableReadsItsVersionAfterAReplaceDeletesTheFiles() throws {
         try withTemporaryDirectory { dir in
-            let store = try Store(path: dir + "/store")
-            try store.write { w in
-                try w.commit { tx in try tx.createTable(watchSchema, source: "schema") }
-                for i in 0..<3 {
-                    let s = try w.writeSegment(schema: watchSchema, columns: watchColumns(first: i * 5, count: 5))
-                    try w.commit { tx in try tx.addSegments([s], to: "watch_history") }
-                }
-            }
+            let store = try storeWithWatchSegments(dir, 3)
             let pinned = try store.pinnedTable("watch_history")
             let oldFiles = pinned.segments.map(\.file)
             try store.write { w in
@@ -372,14 +371,7 @@ func segmentFiles(_ store: Store) throws -> Set<String> { Set(try FileIO.list(st
     /// A segment file missing with no writer about (damage, not a replace) is still an error naming it.
     @Test func pinningATableWhoseFileIsGoneFailsNamingTheFile() throws {
         try withTemporaryDirectory { dir in
-            let store = try Store(path: dir + "/store")
-            try store.write { w in
-                let s = try w.writeSegment(schema: watchSchema, columns: watchColumns(count: 5))
-                try w.commit { tx in
-                    try tx.createTable(watchSchema, source: "schema")
-                    try tx.addSegments([s], to: "watch_history")
-                }
-            }
+            let store = try storeWithWatchSegments(dir, 1)
             let file = try store.table("watch_history").segments[0].file
             FileIO.remove(store.segmentPath(file))
             let e = storeError { _ = try store.pinnedTable("watch_history") }
