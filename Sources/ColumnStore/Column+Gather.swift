@@ -36,4 +36,24 @@ extension Column {
         }
         return Column(values: values, validity: validity.flatMap { $0.contains(false) ? $0 : nil })
     }
+
+    /// The rows `range`, in order: `gather` of consecutive rows, copied as whole runs.
+    public func slice(_ range: Range<Int>) -> Column {
+        if range == 0..<count { return self }
+        let validity = self.validity.map { Array($0[range]) }
+        let values: ColumnValues
+        switch self.values {
+        case .int64(let a): values = .int64(Array(a[range]))
+        case .timestamp(let a): values = .timestamp(Array(a[range]))
+        case .float64(let a): values = .float64(Array(a[range]))
+        case .bool(let a): values = .bool(Array(a[range]))
+        case .date(let a): values = .date(Array(a[range]))
+        case .string(let s):
+            let base = range.isEmpty ? 0 : s.start(range.lowerBound)
+            let end = range.isEmpty ? 0 : Int(s.ends[range.upperBound - 1])
+            let shift = Int32(base)
+            values = .string(StringArray(bytes: Array(s.bytes[base..<end]), ends: s.ends[range].map { $0 - shift }))
+        }
+        return Column(values: values, validity: validity.flatMap { $0.contains(false) ? $0 : nil })
+    }
 }

@@ -44,8 +44,7 @@ struct SegmentSink {
         var start = 0
         while start < batch.count {
             let take = min(batch.count - start, segmentRows - buffered)
-            let part = start == 0 && take == batch.count ? batch.columns
-                : batch.columns.map { $0.gather((start..<(start + take)).map { Int32($0) }) }
+            let part = batch.columns.map { $0.slice(start..<(start + take)) }
             for i in builders.indices { builders[i].append(contentsOf: part[i]) }
             buffered += take
             rows += take

@@ -22,6 +22,12 @@ public struct Batch {
     public func gather(_ selection: [Int32]) -> Batch {
         Batch(columns: columns.map { $0.gather(selection) }, count: selection.count)
     }
+
+    /// The rows `range`, in order (the batch itself when that is all of it).
+    public func slice(_ range: Range<Int>) -> Batch {
+        if range == 0..<count { return self }
+        return Batch(columns: columns.map { $0.slice(range) }, count: range.count)
+    }
 }
 
 extension Column {

@@ -26,7 +26,7 @@ final class InSet {
         var start = 0
         while start < rows {
             let end = min(rows, start + (1 << 16))
-            let part = start == 0 && end == rows ? column : column.gather((start..<end).map { Int32($0) })
+            let part = column.slice(start..<end)
             let encoded = KeyEncoder.encode([part], rows: end - start)
             encoded.bytes.withUnsafeBytes { buf in
                 for i in 0..<(end - start) {

@@ -243,21 +243,18 @@ struct GroupTable {
 }
 
 extension GroupTable {
-    /// Adds the groups of `other`: returns, for each of its group ids, the id here, and the ids (in
-    /// `other`) of the groups that were new here, in order.
-    mutating func merge(_ other: GroupTable) -> (mapping: [Int32], new: [Int32]) {
+    /// Adds the groups of `other` (those new here are numbered after this table's, in `other`'s order)
+    /// and returns, for each of its group ids, the id here.
+    mutating func merge(_ other: GroupTable) -> [Int32] {
         if noKeys || other.noKeys {
-            if !noKeys && other.noKeys { noKeys = true; return ([0], [0]) }
-            return (other.noKeys ? [0] : [], [])
+            if !noKeys && other.noKeys { noKeys = true; return [0] }
+            return other.noKeys ? [0] : []
         }
         var mapping = [Int32](repeating: 0, count: other.table.count)
-        var new: [Int32] = []
         for g in 0..<other.table.count {
-            let (id, inserted) = other.table.withKey(g) { table.findOrInsert($0) }
-            mapping[g] = id
-            if inserted { new.append(Int32(g)) }
+            mapping[g] = other.table.withKey(g) { table.findOrInsert($0).id }
         }
-        return (mapping, new)
+        return mapping
     }
 }
 

@@ -119,8 +119,7 @@ final class LimitOperator: Operator {
             let take = min(remaining, b.count - start)
             if take <= 0 { continue }
             remaining -= take
-            if start == 0 && take == b.count { return b }
-            return b.gather((start..<(start + take)).map { Int32($0) })
+            return b.slice(start..<(start + take))
         }
         return nil
     }

@@ -64,7 +64,7 @@ struct PartialAggregate {
     /// become new groups after this partial's, in `other`'s order.
     mutating func merge(_ other: PartialAggregate) throws {
         let before = table.count
-        let (mapping, _) = table.merge(other.table)
+        let mapping = table.merge(other.table)
         let added = table.count - before
         for s in states.indices {
             if added > 0 { states[s].addGroups(added) }

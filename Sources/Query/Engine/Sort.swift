@@ -177,7 +177,7 @@ final class SortOperator: Operator {
             return all
         }
         defer { emitted = end }
-        return all.gather((emitted..<end).map { Int32($0) })
+        return all.slice(emitted..<end)
     }
 
     private func sortAll() throws -> Batch {
@@ -186,27 +186,27 @@ final class SortOperator: Operator {
         var acc = Batch(columns: outputTypes.map { Column(values: .empty($0)) }, count: 0)
         var pendingBuilders = outputTypes.map { ColumnBuilder(type: $0) }
         var pendingCount = 0
-        // Top-N once `keep` rows are held: the keys of the held rows and the last one's index.
-        var threshold: (keys: RowComparator, row: Int)?
+        // Top-N once `keep` rows are held: the keys of the held rows, the last one's index and the code
+        // of its first key (computed once per flush, not per arriving batch).
+        var threshold: (keys: RowComparator, row: Int, code: UInt64)?
         func flush() throws {
             let merged = Batch(columns: pendingBuilders.indices.map { pendingBuilders[$0].finish() }, count: pendingCount)
             pendingCount = 0
             let (rows, rowKeys) = try sorted(merged, limit: keep)
             acc = rows
             if let keep, keep > 0, rows.count == keep {
-                threshold = (rowKeys, keep - 1)
+                threshold = (rowKeys, keep - 1, SortPrefix.codes(rowKeys.columns[0], keys[0])[keep - 1])
                 bound?.tighten(to: rowKeys.columns[0].value(at: keep - 1))
             }
         }
         while var b = try child.next() {
             guard b.count > 0 else { continue }
             if keep == 0 { continue }
-            if let (held, last) = threshold {
+            if let (held, last, lastCode) = threshold {
                 // A row that does not sort before the last held row cannot be kept (a tie comes later).
                 // Codes of the first key decide most rows; equal codes go to the comparator.
                 let cmp = RowComparator(columns: try keys.map { try Evaluator.evaluate($0.expr, b) }, keys: keys)
                 let codes = SortPrefix.codes(cmp.columns[0], keys[0])
-                let lastCode = SortPrefix.codes(held.columns[0], keys[0])[last]
                 var sel: [Int32] = []
                 for (i, c) in codes.enumerated() where c < lastCode || (c == lastCode && cmp.compare(i, held, last) < 0) {
                     sel.append(Int32(i))

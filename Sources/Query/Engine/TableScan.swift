@@ -99,6 +99,13 @@ final class TableScan: Operator {
         blocksRead += blocks.count
         var results = [Result<Batch?, Error>?](repeating: nil, count: blocks.count)
         let columns = self.columns, filter = self.filter, scanFilter = self.scanFilter
+        /// The rows of `batch` that pass the pushed-down filter; nil when none does.
+        func filtered(_ batch: Batch) throws -> Batch? {
+            guard let filter else { return batch }
+            let sel = try Evaluator.select(filter, batch)
+            if sel.isEmpty { return nil }
+            return sel.count == batch.count ? batch : batch.gather(sel)
+        }
         results.withUnsafeMutableBufferPointer { out in
             DispatchQueue.concurrentPerform(iterations: blocks.count) { j in
                 out[j] = Result {
@@ -112,11 +119,7 @@ final class TableScan: Operator {
                             let cols = try columns.indices.map { c in
                                 c == kc ? key.gather(pre) : try reader.readBlockColumn(column: columns[c], block: b).materialize(pre)
                             }
-                            let batch = Batch(columns: cols, count: pre.count)
-                            guard let filter else { return batch }
-                            let sel = try Evaluator.select(filter, batch)
-                            if sel.isEmpty { return nil }
-                            return sel.count == batch.count ? batch : batch.gather(sel)
+                            return try filtered(Batch(columns: cols, count: pre.count))
                         }
                     }
                     if let scanFilter {
@@ -142,10 +145,7 @@ final class TableScan: Operator {
                     }
                     var batch = Batch(columns: cols, count: rows)
                     batch.dictionaries = dictionaries
-                    guard let filter else { return batch }
-                    let sel = try Evaluator.select(filter, batch)
-                    if sel.isEmpty { return nil }
-                    return sel.count == batch.count ? batch : batch.gather(sel)
+                    return try filtered(batch)
                 }
             }
         }

@@ -60,7 +60,7 @@ final class WindowOperator: Operator {
             result = nil
             return all
         }
-        return all.gather((emitted..<end).map { Int32($0) })
+        return all.slice(emitted..<end)
     }
 
     /// The call's rows in window order (`order`) and the partition bounds: partition p is
