@@ -6,12 +6,16 @@ import Foundation
 /// appear before the subcommand (`nq --store d tables`) or after it (`nq tables --store d`).
 @main
 struct NQ: ParsableCommand {
+    /// Printed by `nq --version`. Semantic versioning; 0.x while the store format may still change.
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "nq",
         abstract: "A columnar analytics engine for streaming-platform user behaviour.",
         discussion: """
             The store is the directory named by --store, else $NQ_STORE, else ./nq-data.
             """,
+        version: NQ.version,
         subcommands: [QueryCommand.self, Ingest.self, Tables.self, Describe.self, Gen.self, Compact.self, Check.self,
                       Batch.self, Schedule.self, Produce.self, Consume.self, ExportCommand.self, UploadRaw.self,
                       DashboardCommand.self],
