@@ -32,6 +32,7 @@ let package = Package(
                        providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),  // glibc's <malloc.h>: mallopt
         .target(
             name: "ColumnStore",
             dependencies: ["CSQLite", "CLZ4", "CZlib"],
@@ -60,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "nq",
             dependencies: [
-                "ColumnStore", "Ingest", "Query", "Export", "Dashboard",
+                "ColumnStore", "Ingest", "Query", "Export", "Dashboard", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TextTable", package: "TextTable"),
             ]

@@ -23,6 +23,7 @@ struct NQ: ParsableCommand {
     )
 
     static func main() {
+        MallocTuning.apply()
         var arguments = Array(CommandLine.arguments.dropFirst())
         GlobalOptions.hoistStoreOption(&arguments)
         do {
