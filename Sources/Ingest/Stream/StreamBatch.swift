@@ -51,7 +51,7 @@ struct StreamBatch {
             }
         }
         if let e = errors.compactMap({ $0 }).first { throw e }
-        let chunk = windowChunk.map { (key: $0.key, value: WindowStateChunks.json($0.windows, names: keyNames)) }
+        let chunk = windowChunk.map { (key: $0.key, value: WindowChunkCodec.encode($0.windows, names: keyNames)) }
         let ns = namespace
         try writer.commit { tx in
             for (t, segment) in zip(tables, segments) { try tx.addSegments([segment!], to: t.schema.name) }

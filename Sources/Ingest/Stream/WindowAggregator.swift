@@ -114,9 +114,9 @@ struct WindowState: Equatable {
 
     init(start: Int64) { self.start = start }
 
-    /// The same JSON `JSONEncoder` would write for `StoredWindow` (read back with `JSONDecoder`), written
-    /// by hand: the consumer stores every changed open window at each micro-batch, and `JSONEncoder` was
-    /// the consumer's largest cost. `names` resolves the key ids.
+    /// The same JSON `JSONEncoder` would write for `StoredWindow` (read back with `JSONDecoder`): the window
+    /// state format of earlier versions, still read on restart; chunks are now written by `WindowChunkCodec`,
+    /// so this writer serves the tests of reading that format. `names` resolves the key ids.
     func json(names: [String]) -> String {
         var out = ""
         json(into: &out, names: names)
