@@ -104,6 +104,34 @@ import Testing
                 == [[.string("Canada"), .int64(1), .int64(1)], [.string("USA"), .int64(3), .int64(2)]])
     }
 
+    @Test func aBatchBuildsTheRtRowsOfTheWindowsItFinalizesAndOfItsLateEvents() {
+        var a = aggregator()
+        a.assign([0], now: 0)
+        a.add(event(0.1, user: 1, session: 10, action: "stopped", genre: "Drama", country: "USA", duration: 30), partition: 0, now: 0)
+        a.add(event(0.2, user: 2, session: 11, action: "started", genre: "Comedy", country: "Canada", duration: 10), partition: 0, now: 0)
+        a.add(event(3.5), partition: 0, now: 0)
+        a.add(event(0.5), partition: 0, now: 0)   // late: window 0 ended at or before the watermark (1.5 min)
+        let (finalized, late) = a.takeFinalized()
+        #expect(a.closed.isEmpty && a.lateCounts.isEmpty)
+        var batch = StreamBatch(namespace: "stream:t", group: "g")
+        batch.finalizedWindows = finalized.map(\.window)
+        batch.lateCounts = late
+        batch.windowSize = Self.minute
+        batch.keyNames = a.keys.names
+        let tables = batch.windowTables()
+        #expect(tables.map(\.schema.name) == ["rt_engagement", "rt_event_types", "rt_top_genres", "rt_top_countries", "rt_late_events"])
+        func rows(_ i: Int) -> [[Value]] {
+            let c = tables[i].columns
+            return (0..<c[0].count).map { r in c.map { $0.value(at: r) } }
+        }
+        let w: [Value] = [.timestamp(0), .timestamp(Self.minute)]
+        #expect(rows(0) == [w + [.int64(2), .int64(2), .int64(2), .float64(20), .int64(0)]])
+        #expect(rows(1) == [w + [.string("started"), .int64(1)], w + [.string("stopped"), .int64(1)]])
+        #expect(rows(2) == [w + [.string("Comedy"), .int64(1), .int64(1), .int64(1)], w + [.string("Drama"), .int64(1), .int64(1), .int64(2)]])
+        #expect(rows(3) == [w + [.string("Canada"), .int64(1), .int64(1)], w + [.string("USA"), .int64(1), .int64(1)]])
+        #expect(rows(4) == [w + [.int64(1)]])
+    }
+
     @Test func theSnapshotRestoresOpenWindowsAndPartitionTimes() throws {
         var a = aggregator()
         a.assign([0, 2], now: 0)

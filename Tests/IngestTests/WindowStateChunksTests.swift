@@ -17,7 +17,7 @@ import Testing
     /// Applies batches' results to a key-value state as the transaction would.
     func apply(_ result: (chunk: (key: String, windows: [WindowState])?, remove: [String]), to state: inout [String: String]) {
         for k in result.remove { #expect(state.removeValue(forKey: k) != nil, "removes only stored keys: \(k)") }
-        if let c = result.chunk { state[c.key] = WindowStateChunks.json(c.windows, names: []) }
+        if let c = result.chunk { state[c.key] = WindowChunkCodec.encode(c.windows, names: []) }
     }
 
     @Test func aBatchWritesItsChangedOpenWindowsAsOneChunkAndRemovesAChunkOnceNoneOfItsWindowsLivesThere() {
@@ -104,6 +104,79 @@ import Testing
     @Test func aCorruptChunkNamesItsKey() {
         #expect(throws: StreamError.self) {
             _ = try WindowStateChunks.restore(state: ["windows:3": "[{"], namespace: "stream:t", watermark: 0, windowSize: Self.minute)
+        }
+    }
+
+    /// A window with every part filled: key ids 0 ("started"), 1 ("Drama"), 2 ("USA"), 3 ("stopped").
+    func fullWindow() -> WindowState {
+        var w = WindowState(start: 5 * Self.minute)
+        w.events = 4
+        w.users.values = [1, 0xFFFF_FFFF_FFFF_FFFF]
+        w.sessions.values = [7]
+        w.durationSum = 0.1 + 0.2
+        w.durationCount = 3
+        w.skips = 1
+        w.actions = [KeyCount(key: 3, events: 1), KeyCount(key: 0, events: 3)]
+        var drama = HashSet()
+        drama.values = [1]
+        var usa = HashSet()
+        usa.values = [1, 0xFFFF_FFFF_FFFF_FFFF]
+        w.genres = [KeyGroup(key: 1, events: 2, users: drama)]
+        w.countries = [KeyGroup(key: 2, events: 4, users: usa)]
+        return w
+    }
+
+    @Test func aBinaryChunkReadsBackEveryFieldOfItsWindowsByName() throws {
+        let names = ["started", "Drama", "USA", "stopped", "never used"]
+        let value = WindowChunkCodec.encode([fullWindow(), window(9)], names: names)
+        #expect(value.hasPrefix("nqw1:"))
+        let ws = try WindowChunkCodec.decode(value)
+        #expect(ws.count == 2)
+        let w = ws[0]
+        #expect(w.start == 5 * Self.minute && w.events == 4 && w.durationCount == 3 && w.skips == 1)
+        #expect(w.durationSum.bitPattern == (0.1 + 0.2).bitPattern)
+        #expect(w.users.values == [1, 0xFFFF_FFFF_FFFF_FFFF] && w.sessions.values == [7])
+        #expect(w.actions == ["started": 3, "stopped": 1])
+        #expect(w.genres.mapValues(\.events) == ["Drama": 2] && w.genres["Drama"]?.users.values == [1])
+        #expect(w.countries.mapValues(\.events) == ["USA": 4] && w.countries["USA"]?.users.values == [1, 0xFFFF_FFFF_FFFF_FFFF])
+        #expect(ws[1].start == 9 * Self.minute && ws[1].users.values == [9] && ws[1].actions.isEmpty && ws[1].sessions.values.isEmpty)
+    }
+
+    @Test func aBinaryChunkHasTheDocumentedBytes() throws {
+        var w = WindowState(start: 1)
+        w.events = 2
+        w.durationSum = 0.5
+        w.durationCount = 1
+        w.users.values = [3]
+        w.actions = [KeyCount(key: 1, events: 2)]
+        var bytes: [UInt8] = []
+        func le(_ v: UInt64, _ width: Int) { for i in 0..<width { bytes.append(UInt8((v >> (8 * UInt64(i))) & 0xFF)) } }
+        le(1, 4); le(1, 4); bytes.append(0x78)               // one name: "x" (key id 1 is the chunk's name 0)
+        le(1, 4)                                              // one window
+        le(1, 8); le(2, 8); le(0x3FE0_0000_0000_0000, 8); le(1, 8); le(0, 8)  // start, events, 0.5, count, skips
+        le(1, 4); le(3, 8); le(0, 4)                          // users {3}, no sessions
+        le(1, 4); le(0, 4); le(2, 8)                          // action "x": 2
+        le(0, 4); le(0, 4)                                    // no genres, no countries
+        #expect(WindowChunkCodec.encode([w], names: ["unused", "x"]) == "nqw1:" + Data(bytes).base64EncodedString())
+    }
+
+    @Test func aJSONChunkOfAnEarlierVersionIsStillRead() throws {
+        let names = ["started", "Drama", "USA", "stopped"]
+        let state = ["windows:4": WindowStateChunks.json([fullWindow()], names: names)]
+        let r = try WindowStateChunks.restore(state: state, namespace: "stream:t", watermark: .min, windowSize: Self.minute)
+        let expected = try WindowChunkCodec.decode(WindowChunkCodec.encode([fullWindow()], names: names))
+        #expect(r.windows == expected)
+        #expect(r.windows.first?.actions == ["started": 3, "stopped": 1])
+        var chunks = r.chunks
+        #expect(chunks.record([(5 * Self.minute, nil)]).remove == ["windows:4"])
+    }
+
+    @Test func aTruncatedBinaryChunkNamesItsKey() {
+        let value = WindowChunkCodec.encode([fullWindow()], names: ["started", "Drama", "USA", "stopped"])
+        let cut = Data(base64Encoded: String(value.dropFirst(5)))!.dropLast(3)
+        #expect(throws: StreamError.self) {
+            _ = try WindowStateChunks.restore(state: ["windows:3": "nqw1:" + cut.base64EncodedString()], namespace: "stream:t",
+                                              watermark: 0, windowSize: Self.minute)
         }
     }
 }

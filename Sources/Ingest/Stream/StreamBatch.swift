@@ -5,8 +5,14 @@ import Foundation
 /// of every stream table, the offsets, the watermark, the changed open windows and the totals), plus
 /// what the consumer needs to know once it is committed.
 struct StreamBatch {
-    /// The rows of each table that has any, as finished columns.
+    /// The rows of `watch_events` and `_dead_letters`, when there are any, as finished columns.
     var tables: [(schema: TableSchema, columns: [Column])] = []
+    /// The windows this batch finalizes, and the late events per window start: `store` turns them into the
+    /// rt tables' rows (on the committer's thread, not the consumer's).
+    var finalizedWindows: [WindowState] = []
+    var lateCounts: [Int64: Int64] = [:]
+    /// The window length in microseconds (the rt rows' `window_end`).
+    var windowSize: Int64 = 0
     /// The `state` namespace, `stream:<topic>`.
     var namespace: String
     /// Next offset per partition after this batch (all partitions ever seen).
@@ -36,11 +42,23 @@ struct StreamBatch {
         self.group = group
     }
 
-    /// Writes the segment files (in parallel) and commits them with the offsets, the watermark, the
-    /// windows and the totals in one transaction.
+    /// The rt tables' rows of the finalized windows and the late events, for each of those tables that has any.
+    func windowTables() -> [(schema: TableSchema, columns: [Column])] {
+        var engagement = TableBatch(StreamTables.engagement), eventTypes = TableBatch(StreamTables.eventTypes)
+        var genres = TableBatch(StreamTables.topGenres), countries = TableBatch(StreamTables.topCountries)
+        var late = TableBatch(StreamTables.lateEvents)
+        WindowAggregator.appendRows(closed: finalizedWindows, lateCounts: lateCounts, names: keyNames, size: windowSize,
+                                    engagement: &engagement, eventTypes: &eventTypes, genres: &genres, countries: &countries, late: &late)
+        var out: [(schema: TableSchema, columns: [Column])] = []
+        for var b in [engagement, eventTypes, genres, countries, late] where b.rows > 0 { out.append((b.schema, b.take())) }
+        return out
+    }
+
+    /// Builds the rt tables' rows, writes the segment files (in parallel) and commits them with the
+    /// offsets, the watermark, the windows and the totals in one transaction.
     /// - Throws: the first segment write error, or the catalog's error (nothing is then committed).
     func store(with writer: StoreWriter) throws {
-        let tables = self.tables
+        let tables = self.tables + windowTables()
         var segments = [PendingSegment?](repeating: nil, count: tables.count)
         var errors = [Error?](repeating: nil, count: tables.count)
         segments.withUnsafeMutableBufferPointer { out in
@@ -51,7 +69,7 @@ struct StreamBatch {
             }
         }
         if let e = errors.compactMap({ $0 }).first { throw e }
-        let chunk = windowChunk.map { (key: $0.key, value: WindowStateChunks.json($0.windows, names: keyNames)) }
+        let chunk = windowChunk.map { (key: $0.key, value: WindowChunkCodec.encode($0.windows, names: keyNames)) }
         let ns = namespace
         try writer.commit { tx in
             for (t, segment) in zip(tables, segments) { try tx.addSegments([segment!], to: t.schema.name) }

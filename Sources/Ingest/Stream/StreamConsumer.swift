@@ -44,11 +44,6 @@ public final class StreamConsumer {
     private let stoppedKey: Int32
     private var watch = TableBatch(StreamTables.watchEvents)
     private var dead = TableBatch(StreamTables.deadLetters)
-    private var engagement = TableBatch(StreamTables.engagement)
-    private var eventTypes = TableBatch(StreamTables.eventTypes)
-    private var topGenres = TableBatch(StreamTables.topGenres)
-    private var topCountries = TableBatch(StreamTables.topCountries)
-    private var late = TableBatch(StreamTables.lateEvents)
     /// Next offset per partition, including the pending batch.
     private var positions: [Int32: Int64] = [:]
     /// Next offset per partition as committed to the store.
@@ -345,24 +340,22 @@ public final class StreamConsumer {
     private func flush(_ consumer: KafkaConsumer?, wait: Bool = true) throws {
         guard let writer else { return }
         try collect(consumer, wait: true)
-        let finalizedAt = aggregator.drainClosed(engagement: &engagement, eventTypes: &eventTypes, genres: &topGenres,
-                                                 countries: &topCountries, late: &late)
+        // The finalized windows' rows are built by the committer (`StreamBatch.store`), off this thread.
+        let (finalized, lateCounts) = aggregator.takeFinalized()
         let offsetsChanged = positions.contains { self.stored[$0.key] != $0.value }
         batchOpenedAt = nil
-        guard offsetsChanged || !finalizedAt.isEmpty || late.rows > 0 else { return }
+        guard offsetsChanged || !finalized.isEmpty || !lateCounts.isEmpty else { return }
         var batch = StreamBatch(namespace: namespace, group: options.group)
-        batch.counts = (watch.rows, dead.rows, pendingLate, engagement.rows)
+        batch.counts = (watch.rows, dead.rows, pendingLate, finalized.count)
         func take(_ b: inout TableBatch) {
             guard b.rows > 0 else { return }
             batch.tables.append((b.schema, b.take()))
         }
         take(&watch)
         take(&dead)
-        take(&engagement)
-        take(&eventTypes)
-        take(&topGenres)
-        take(&topCountries)
-        take(&late)
+        batch.finalizedWindows = finalized.map(\.window)
+        batch.lateCounts = lateCounts
+        batch.windowSize = options.window.sizeMicros
         do {
             batch.watermark = String(decoding: try JSONEncoder().encode(aggregator.watermarkSnapshot), as: UTF8.self)
         } catch {
@@ -376,7 +369,7 @@ public final class StreamConsumer {
         batch.positions = positions
         batch.storedBefore = stored
         batch.rate = rate
-        batch.finalizedAt = finalizedAt
+        batch.finalizedAt = finalized.map(\.at)
         pendingEvents = 0
         pendingLate = 0
         committer.submit(batch, writer: writer)

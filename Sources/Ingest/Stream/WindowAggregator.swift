@@ -114,9 +114,9 @@ struct WindowState: Equatable {
 
     init(start: Int64) { self.start = start }
 
-    /// The same JSON `JSONEncoder` would write for `StoredWindow` (read back with `JSONDecoder`), written
-    /// by hand: the consumer stores every changed open window at each micro-batch, and `JSONEncoder` was
-    /// the consumer's largest cost. `names` resolves the key ids.
+    /// The same JSON `JSONEncoder` would write for `StoredWindow` (read back with `JSONDecoder`): the window
+    /// state format of earlier versions, still read on restart; chunks are now written by `WindowChunkCodec`,
+    /// so this writer serves the tests of reading that format. `names` resolves the key ids.
     func json(names: [String]) -> String {
         var out = ""
         json(into: &out, names: names)
@@ -448,57 +448,6 @@ struct WindowAggregator {
             precondition(w.events >= Int64(w.users.values.count), "no more users than events")
         }
         precondition(starts.unordered.sorted() == open.keys.sorted(), "the start heap mirrors the open windows")
-    }
-
-    // MARK: output rows
-
-    /// Appends the finalized windows' rows to the rt tables' batches; returns the finalize times.
-    mutating func drainClosed(engagement: inout TableBatch, eventTypes: inout TableBatch, genres: inout TableBatch,
-                              countries: inout TableBatch, late: inout TableBatch) -> [Double] {
-        let size = config.sizeMicros
-        var times: [Double] = []
-        for (w, at) in closed {
-            times.append(at)
-            let end = w.start + size
-            func head(_ b: inout TableBatch) {
-                b.columns[0].appendInt64(w.start)
-                b.columns[1].appendInt64(end)
-            }
-            head(&engagement)
-            engagement.columns[2].appendInt64(Int64(w.users.values.count))
-            engagement.columns[3].appendInt64(w.events)
-            engagement.columns[4].appendInt64(Int64(w.sessions.values.count))
-            if w.durationCount > 0 { engagement.columns[5].appendDouble(w.durationSum / Double(w.durationCount)) } else { engagement.columns[5].appendNull() }
-            engagement.columns[6].appendInt64(w.skips)
-            let names = keys.names
-            for a in w.actions.sorted(by: { names[Int($0.key)] < names[Int($1.key)] }) {
-                head(&eventTypes)
-                eventTypes.columns[2].appendString(names[Int(a.key)])
-                eventTypes.columns[3].appendInt64(a.events)
-            }
-            let ranked = w.genres.sorted { $0.events != $1.events ? $0.events > $1.events : names[Int($0.key)] < names[Int($1.key)] }
-            for (rank, g) in ranked.prefix(10).enumerated() {
-                head(&genres)
-                genres.columns[2].appendString(names[Int(g.key)])
-                genres.columns[3].appendInt64(g.events)
-                genres.columns[4].appendInt64(Int64(g.users.values.count))
-                genres.columns[5].appendInt64(Int64(rank + 1))
-            }
-            for g in w.countries.sorted(by: { names[Int($0.key)] < names[Int($1.key)] }) {
-                head(&countries)
-                countries.columns[2].appendString(names[Int(g.key)])
-                countries.columns[3].appendInt64(g.events)
-                countries.columns[4].appendInt64(Int64(g.users.values.count))
-            }
-        }
-        closed = []
-        for (start, n) in lateCounts.sorted(by: { $0.key < $1.key }) {
-            late.columns[0].appendInt64(start)
-            late.columns[1].appendInt64(start + size)
-            late.columns[2].appendInt64(n)
-        }
-        lateCounts = [:]
-        return times
     }
 }
 

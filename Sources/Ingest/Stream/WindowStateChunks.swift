@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where the open windows' state lives in the store: each micro-batch writes the windows it changed
-/// (and that are still open) as one state value, `windows:<n>` (a JSON array of `StoredWindow`), instead
+/// (and that are still open) as one state value, `windows:<n>` (`WindowChunkCodec`), instead
 /// of one `window:<start>` key per window: one SQLite statement per batch instead of two per window.
 ///
 /// A window's latest state is in the highest-numbered chunk that holds it. A chunk is removed (in the
@@ -92,7 +92,10 @@ struct WindowStateChunks: Equatable {
         }
         numbered.sort { $0.0 < $1.0 }
         for (n, v) in numbered {
-            let ws = try decode([StoredWindow].self, chunkKey(n), v)
+            let ws: [StoredWindow]
+            do { ws = try WindowChunkCodec.decode(v) } catch {
+                throw StreamError.badState(namespace: namespace, key: chunkKey(n), detail: "\(error)")
+            }
             chunks.entries[n] = ws.count
             chunks.storedEntries += ws.count
             for w in ws { latest[w.start] = (w, n) }
@@ -111,7 +114,8 @@ struct WindowStateChunks: Equatable {
         return (windows, chunks)
     }
 
-    /// The JSON array of `StoredWindow` that a chunk stores (each window as `WindowState.json` writes it).
+    /// The JSON array of `StoredWindow` that earlier versions stored as a chunk (each window as
+    /// `WindowState.json` writes it); still read by `restore`, now written only by tests of that.
     static func json(_ windows: [WindowState], names: [String]) -> String {
         var out = "["
         out.reserveCapacity(windows.count * 512)
