@@ -130,6 +130,64 @@ import Testing
         #expect(got == want.mapValues { [.int64($0.0), $0.1.map(Value.int64) ?? .null] })
     }
 
+    /// 1,200,000 rows (19 batches, so three rounds) with COUNT(DISTINCT): one core prepares a round
+    /// while the other adds the round before, and the groups must still come in first-seen order
+    /// with the aggregates of every row.
+    @Test func countDistinctOverSeveralPreparedRoundsMatchesInFirstSeenOrder() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-hashagg-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try Store(path: path)
+        let rows = 1_200_000
+        func key(_ i: Int) -> Int64? { i % 1_009 == 0 ? nil : Int64((i &* 7_919) % 40_000) }
+        func value(_ i: Int) -> Int64? { i % 13 == 0 ? nil : Int64(i % 97) }
+        let schema = TableSchema(name: "d", columns: [ColumnSchema(name: "g", type: .int64), ColumnSchema(name: "v", type: .int64)])
+        var gb = ColumnBuilder(type: .int64), vb = ColumnBuilder(type: .int64)
+        for i in 0..<rows {
+            gb.append(key(i).map(Value.int64) ?? .null)
+            vb.append(value(i).map(Value.int64) ?? .null)
+        }
+        try store.write { w in
+            let seg = try w.writeSegment(schema: schema, columns: [gb.finish(), vb.finish()])
+            try w.commit { tx in
+                try tx.createTable(schema, source: "test")
+                try tx.addSegments([seg], to: "d")
+            }
+        }
+        let r = try QueryEngine(store: store).execute("select g, count(*), count(distinct v) from d group by g")[0]
+        var order: [Value] = []
+        var want: [Value: (count: Int64, values: Set<Int64>)] = [:]
+        for i in 0..<rows {
+            let g = key(i).map(Value.int64) ?? .null
+            if want[g] == nil { order.append(g); want[g] = (0, []) }
+            want[g]!.count += 1
+            if let v = value(i) { want[g]!.values.insert(v) }
+        }
+        #expect(r.rowCount == order.count)
+        #expect((0..<r.rowCount).map { r.value(row: $0, column: 0) } == order)
+        #expect((0..<r.rowCount).allSatisfy { row in
+            let w = want[order[row]]!
+            return r.value(row: row, column: 1) == .int64(w.count) && r.value(row: row, column: 2) == .int64(Int64(w.values.count))
+        })
+    }
+
+    /// `COUNT(*)` over a DISTINCT or GROUP BY counts its groups without their columns; a consumer that
+    /// reads a column (an argument, a WHERE) still gets them.
+    @Test func countingTheGroupsOfASubqueryMatchesTheirNumber() throws {
+        let (store, path) = try Self.store(); defer { try? FileManager.default.removeItem(atPath: path) }
+        let engine = QueryEngine(store: store)
+        struct Whole: Hashable { var k: Int64?; var s: String?; var n: Int64?; var x: Double? }
+        let wholes = Set(Self.rows.map { Whole(k: $0.k, s: $0.s, n: $0.n, x: $0.x) })
+        let keys = Set(Self.rows.map(\.k))
+        let nonNullAbove = Int64(keys.filter { ($0 ?? -1) > 700 }.count)
+        #expect(wholes.count > 65_536)  // several output batches of groups
+        #expect(try engine.execute("select count(*) from (select distinct * from p)")[0].value(row: 0, column: 0) == .int64(Int64(wholes.count)))
+        #expect(try engine.execute("select count(*) as n, count(*) + 1 from (select k, count(*) from p group by k)")[0].value(row: 0, column: 1)
+                == .int64(Int64(keys.count) + 1))
+        let r = try engine.execute("select count(*), count(k) from (select distinct k from p)")[0]
+        #expect(r.value(row: 0, column: 0) == .int64(Int64(keys.count)) && r.value(row: 0, column: 1) == .int64(Int64(keys.count - 1)))
+        #expect(try engine.execute("select count(*) from (select distinct k from p) where k > 700")[0].value(row: 0, column: 0) == .int64(nonNullAbove))
+    }
+
     @Test func aggregatesWithoutKeysGiveOneRow() throws {
         let (store, path) = try Self.store(); defer { try? FileManager.default.removeItem(atPath: path) }
         let r = try QueryEngine(store: store).execute("select \(Self.aggregates), count(distinct k) from p")[0]

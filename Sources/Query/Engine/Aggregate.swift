@@ -186,6 +186,11 @@ final class HashAggregateOperator: Operator {
     /// Groups per output batch. Default: one block (`SegmentFormat.defaultBlockRows`).
     static let outputBatchRows = SegmentFormat.defaultBlockRows
 
+    /// Whether output batches carry the key and aggregate columns. The planner clears it when the
+    /// consumer reads none of them (`COUNT(*)` over a `SELECT DISTINCT`): the batches then carry only
+    /// their row counts, and no group's key is decoded. Default: true.
+    var emitsColumns = true
+
     /// The groups `outputBatchRows` at a time, their keys decoded from the hash table as they go (no
     /// column copy of every key is built); one empty batch when there are none.
     func next() throws -> Batch? {
@@ -195,7 +200,7 @@ final class HashAggregateOperator: Operator {
         }
         guard let r = result else { return nil }
         let end = min(r.groupCount, emitted + HashAggregateOperator.outputBatchRows)
-        let batch = r.batch(groups: emitted..<end)
+        let batch = emitsColumns ? r.batch(groups: emitted..<end) : Batch(columns: [], count: end - emitted)
         emitted = end
         if end == r.groupCount { result = nil }
         return batch
@@ -205,22 +210,39 @@ final class HashAggregateOperator: Operator {
     private func aggregate() throws -> PartialAggregate {
         // Two partial aggregates: a round of batches is split in two halves, each aggregated on its own
         // core; the second partial is merged into the first at the end. Small inputs use the first only.
-        var partials = [PartialAggregate(keys: keys, aggregates: aggregates)]
+        // When the groups must stay on one partial, the cores split the work the other way: one
+        // prepares a round (keys and arguments evaluated, keys encoded and hashed) while the other adds
+        // the previous round's prepared batches, in input order.
+        let input = AggregateInput(keys: keys, aggregates: aggregates)
+        var partials = [PartialAggregate(input: input)]
         var round: [Batch] = []
         var roundRows = 0
-        var rowsSeen = 0
+        var rowsAdded = 0
+        /// The previous round, prepared and not yet added (only while staying on one partial).
+        var pending: [AggregateInput.Prepared] = []
+        func addPending() throws {
+            for p in pending { try partials[0].add(p); rowsAdded += p.rows }
+            pending.removeAll()
+        }
         func flush() throws {
-            defer { rowsSeen += roundRows; round.removeAll(); roundRows = 0 }
+            defer { round.removeAll(); roundRows = 0 }
             // Nearly one group per row (SELECT DISTINCT of whole rows): each partial would hold almost
             // every key and the memory would double for little gain, so the rest stays on one partial.
             // (Grouping 10 M events by 1 M users is below the bar and keeps both cores.)
             let groups = partials.reduce(0) { $0 + $1.table.count }
-            let mostlyUnique = rowsSeen > 0 && groups * 10 > rowsSeen * 9
-            if round.count < 2 || roundRows < HashAggregateOperator.parallelRows || !splitsAcrossCores || mostlyUnique {
+            let mostlyUnique = rowsAdded > 0 && groups * 10 > rowsAdded * 9
+            if round.count < 2 || roundRows < HashAggregateOperator.parallelRows {
+                try addPending()
                 for b in round { try partials[0].add(b) }
+                rowsAdded += roundRows
                 return
             }
-            if partials.count == 1 { partials.append(PartialAggregate(keys: keys, aggregates: aggregates)) }
+            if !splitsAcrossCores || mostlyUnique {
+                try pipeline()
+                return
+            }
+            try addPending()
+            if partials.count == 1 { partials.append(PartialAggregate(input: input)) }
             let half = round.count / 2
             let parts = [Array(round[..<half]), Array(round[half...])]
             var errors: [Error?] = [nil, nil]
@@ -231,6 +253,33 @@ final class HashAggregateOperator: Operator {
                     }
                 }
             }
+            rowsAdded += roundRows
+            if let e = errors[0] ?? errors[1] { throw e }
+        }
+        // Adds the pending round on one core while preparing this one on the other.
+        func pipeline() throws {
+            var prepared = [AggregateInput.Prepared?](repeating: nil, count: round.count)
+            var errors: [Error?] = [nil, nil]
+            let batches = round
+            var added = 0
+            let toAdd = pending
+            partials.withUnsafeMutableBufferPointer { ps in
+                errors.withUnsafeMutableBufferPointer { es in
+                    prepared.withUnsafeMutableBufferPointer { out in
+                        DispatchQueue.concurrentPerform(iterations: 2) { w in
+                            do {
+                                if w == 0 {
+                                    for p in toAdd { try ps[0].add(p); added += p.rows }
+                                } else {
+                                    for (j, b) in batches.enumerated() { out[j] = try input.prepare(b) }
+                                }
+                            } catch { es[w] = error }
+                        }
+                    }
+                }
+            }
+            rowsAdded += added
+            pending = prepared.compactMap { $0 }
             if let e = errors[0] ?? errors[1] { throw e }
         }
         while let b = try child.next() {
@@ -240,6 +289,7 @@ final class HashAggregateOperator: Operator {
             if round.count >= 8 { try flush() }
         }
         try flush()
+        try addPending()
         // The partials are moved out of the array before the merge mutates one: a copy (`partials[0]`)
         // would share its buffers with the array's element, and the merge would then copy every group's
         // key and state (twice the memory of the whole hash table at the end of a large GROUP BY).

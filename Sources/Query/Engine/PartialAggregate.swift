@@ -4,21 +4,23 @@ import ColumnStore
 /// threads are combined by `merge`; `batch(groups:)` gives the operator's output, a range of groups
 /// at a time.
 struct PartialAggregate {
-    let keys: [BoundExpr]
-    let aggregates: [AggregateSpec]
+    /// The keys and aggregates, and how a batch is prepared for `add(_:)`.
+    let input: AggregateInput
+    var keys: [BoundExpr] { input.keys }
+    var aggregates: [AggregateSpec] { input.aggregates }
     /// The groups: their keys are kept only here, encoded, and decoded when the groups are emitted
     /// (a second copy of every key as columns would double the memory of a nearly unique GROUP BY).
     private(set) var table = GroupTable()
-    /// The type of each key column as emitted; a batch's key column of another type is coerced first.
-    private let keyTypes: [ColumnType]
     private(set) var states: [AggregateState]
 
     init(keys: [BoundExpr], aggregates: [AggregateSpec]) {
-        self.keys = keys
-        self.aggregates = aggregates
-        keyTypes = keys.map { $0.type ?? .int64 }
-        states = aggregates.map { AggregateState(spec: $0) }
-        if keys.isEmpty {
+        self.init(input: AggregateInput(keys: keys, aggregates: aggregates))
+    }
+
+    init(input: AggregateInput) {
+        self.input = input
+        states = input.aggregates.map { AggregateState(spec: $0) }
+        if input.keys.isEmpty {
             _ = table.groupIDs([], rows: 0) { _ in }
             for s in states.indices { states[s].addGroups(1) }
         }
@@ -30,34 +32,26 @@ struct PartialAggregate {
     /// Adds the rows of `b`.
     mutating func add(_ b: Batch) throws {
         guard b.count > 0 else { return }
-        let keyColumns = try keys.indices.map { k in
-            let c = try Evaluator.evaluate(keys[k], b)
-            return c.type == keyTypes[k] ? c : PartialAggregate.coerced(c, to: keyTypes[k])
-        }
+        try add(input.prepare(b))
+    }
+
+    /// Adds the rows of a batch `input.prepare` prepared.
+    mutating func add(_ p: AggregateInput.Prepared) throws {
+        guard p.rows > 0 else { return }
         let before = table.count
         var ids: [Int32]? = nil
-        if let dictionaries = keyDictionaries(b) {
-            ids = table.groupIDs(keyColumns, dictionaries: dictionaries, rows: b.count) { _ in }
+        if let dictionaries = p.dictionaries {
+            ids = table.groupIDs(p.keyColumns, dictionaries: dictionaries, rows: p.rows) { _ in }
         }
-        let groups = ids ?? table.groupIDs(keyColumns, rows: b.count) { _ in }
+        let groups: [Int32]
+        if let ids { groups = ids }
+        else if let hashed = p.hashed { groups = table.groupIDs(hashed) { _ in } }
+        else { groups = table.groupIDs(p.keyColumns, rows: p.rows) { _ in } }
         let added = table.count - before
         if added > 0 { for s in states.indices { states[s].addGroups(added) } }
         for s in states.indices {
-            let arg = try aggregates[s].argument.map { try Evaluator.evaluate($0, b) }
-            try states[s].update(groups: groups, argument: arg)
+            try states[s].update(groups: groups, argument: p.arguments[s])
         }
-    }
-
-    /// The dictionary blocks of the key columns, when every key is a STRING column of `b` that a scan
-    /// copied from one (`Batch.dictionaries`).
-    private func keyDictionaries(_ b: Batch) -> [DictionaryColumn]? {
-        guard !keys.isEmpty, let known = b.dictionaries else { return nil }
-        var out: [DictionaryColumn] = []
-        for k in keys {
-            guard case .column(let i, .string) = k, i < known.count, let d = known[i] else { return nil }
-            out.append(d)
-        }
-        return out
     }
 
     /// Adds the groups and states of `other` (same keys and aggregates): its groups not seen here
@@ -74,15 +68,8 @@ struct PartialAggregate {
 
     /// Key columns then aggregate columns of the groups `range` (of `0 ..< groupCount`).
     func batch(groups range: Range<Int>) -> Batch {
-        let keyColumns = keys.isEmpty ? [] : table.decodeKeys(range, types: keyTypes)
+        let keyColumns = keys.isEmpty ? [] : table.decodeKeys(range, types: input.keyTypes)
         return Batch(columns: keyColumns + states.map { $0.finish(groups: range) }, count: range.count)
-    }
-
-    /// `column` with each value coerced to `type` (an INT64 key where FLOAT64 is declared).
-    private static func coerced(_ column: Column, to type: ColumnType) -> Column {
-        var b = ColumnBuilder(type: type, capacity: column.count)
-        for i in 0..<column.count { b.append(Evaluator.coerce(column.value(at: i), to: type)) }
-        return b.finish()
     }
 }
 

@@ -129,6 +129,11 @@ extension Planner {
         var width = fromScope.columns.count
         if let aggregation {
             root = HashAggregateOperator(child: root, keys: aggregation.keys, aggregates: aggregation.aggregates)
+            // Only counting the rows of a GROUP BY or DISTINCT below: it need not decode its groups.
+            if aggregation.keys.isEmpty, s.whereClause == nil, aggregation.aggregates.allSatisfy({ $0.kind == .countStar }),
+               let inner = plan.root as? HashAggregateOperator {
+                inner.emitsColumns = false
+            }
             width = aggregation.keys.count + aggregation.aggregates.count
         }
         let windowBase = width

@@ -1,4 +1,5 @@
 import ColumnStore
+import Dispatch
 
 /// A window function call: `f(args) OVER (PARTITION BY … ORDER BY …)` with the default frame.
 struct WindowCall {
@@ -79,20 +80,22 @@ final class WindowOperator: Operator {
         let partKeys = try call.partitionBy.map { try Evaluator.evaluate($0, input) }
         let partCmp = RowComparator(columns: partKeys, keys: partKeys.map { _ in SortKey(expr: .literal(.null, nil), descending: false, nullsFirst: true) })
         // Hash each row's encoded key (equal keys ⇒ equal hashes: NULLs, -0.0/0.0 and NaNs are normalized).
-        var hashed: [(hash: UInt64, row: Int32)] = []
-        hashed.reserveCapacity(n)
-        var start = 0
-        while start < n {
-            let end = min(n, start + WindowOperator.hashChunkRows)
-            let rows = (start..<end).map { Int32($0) }
-            let chunk = start == 0 && end == n ? partKeys : partKeys.map { $0.gather(rows) }
-            let encoded = KeyEncoder.encode(chunk, rows: end - start)
-            encoded.bytes.withUnsafeBytes { buf in
-                for i in 0..<(end - start) { hashed.append((KeyEncoder.hash(encoded.key(i, in: buf)), Int32(start + i))) }
+        // Chunks are hashed on both cores, and the (hash, row) pairs sorted on both.
+        var hashed = [(hash: UInt64, row: Int32)](repeating: (0, 0), count: n)
+        let chunkRows = WindowOperator.hashChunkRows
+        hashed.withUnsafeMutableBufferPointer { out in
+            DispatchQueue.concurrentPerform(iterations: (n + chunkRows - 1) / chunkRows) { c in
+                let start = c * chunkRows, end = min(n, start + chunkRows)
+                let chunk = start == 0 && end == n ? partKeys : partKeys.map { $0.slice(start..<end) }
+                let encoded = KeyEncoder.encode(chunk, rows: end - start)
+                encoded.bytes.withUnsafeBytes { buf in
+                    for i in 0..<(end - start) { out[start + i] = (KeyEncoder.hash(encoded.key(i, in: buf)), Int32(start + i)) }
+                }
             }
-            start = end
         }
-        hashed.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.row < $1.row }
+        TwoCoreSort.sort(&hashed) { (a: (hash: UInt64, row: Int32), b: (hash: UInt64, row: Int32)) -> Bool in
+            a.hash != b.hash ? a.hash < b.hash : a.row < b.row
+        }
         // Order-preserving codes of the first ORDER BY key, for sorting a partition's rows.
         let orderCodes = call.orderBy.first.map { SortPrefix.codes(orderCmp.columns[0], $0) }
         var order = hashed.map(\.row)

@@ -1,0 +1,61 @@
+import ColumnStore
+
+/// What a GROUP BY computes from each input batch before it touches any group: the key columns (of
+/// the emitted key types), the keys encoded and hashed, the aggregates' argument columns. It reads no
+/// table, so one core can prepare a batch while another adds earlier ones to a `PartialAggregate`.
+struct AggregateInput {
+    let keys: [BoundExpr]
+    let aggregates: [AggregateSpec]
+    /// The type of each key column as emitted; a batch's key column of another type is coerced first.
+    let keyTypes: [ColumnType]
+
+    init(keys: [BoundExpr], aggregates: [AggregateSpec]) {
+        self.keys = keys
+        self.aggregates = aggregates
+        keyTypes = keys.map { $0.type ?? .int64 }
+    }
+
+    /// One batch, prepared.
+    struct Prepared {
+        let rows: Int
+        /// The key columns, unless `hashed` holds their keys (then the batch's columns are not kept).
+        let keyColumns: [Column]
+        /// The key columns' dictionary blocks, when every key is a STRING column a scan copied from one.
+        let dictionaries: [DictionaryColumn]?
+        /// The encoded, hashed keys; nil when there are no keys or the dictionaries number the groups.
+        let hashed: HashedKeys?
+        /// Each aggregate's argument column (nil for COUNT(*)).
+        let arguments: [Column?]
+    }
+
+    /// Evaluates, encodes and hashes what `PartialAggregate.add(_:)` needs of `b`.
+    func prepare(_ b: Batch) throws -> Prepared {
+        let keyColumns = try keys.indices.map { k in
+            let c = try Evaluator.evaluate(keys[k], b)
+            return c.type == keyTypes[k] ? c : AggregateInput.coerced(c, to: keyTypes[k])
+        }
+        let dictionaries = keyDictionaries(b)
+        let hashed = keys.isEmpty || dictionaries != nil || b.count == 0 ? nil : HashedKeys(keyColumns, rows: b.count)
+        let arguments = try aggregates.map { try $0.argument.map { try Evaluator.evaluate($0, b) } }
+        return Prepared(rows: b.count, keyColumns: hashed == nil ? keyColumns : [], dictionaries: dictionaries, hashed: hashed, arguments: arguments)
+    }
+
+    /// The dictionary blocks of the key columns, when every key is a STRING column of `b` that a scan
+    /// copied from one (`Batch.dictionaries`).
+    private func keyDictionaries(_ b: Batch) -> [DictionaryColumn]? {
+        guard !keys.isEmpty, let known = b.dictionaries else { return nil }
+        var out: [DictionaryColumn] = []
+        for k in keys {
+            guard case .column(let i, .string) = k, i < known.count, let d = known[i] else { return nil }
+            out.append(d)
+        }
+        return out
+    }
+
+    /// `column` with each value coerced to `type` (an INT64 key where FLOAT64 is declared).
+    private static func coerced(_ column: Column, to type: ColumnType) -> Column {
+        var b = ColumnBuilder(type: type, capacity: column.count)
+        for i in 0..<column.count { b.append(Evaluator.coerce(column.value(at: i), to: type)) }
+        return b.finish()
+    }
+}
