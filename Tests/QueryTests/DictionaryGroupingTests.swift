@@ -82,6 +82,18 @@ import Testing
         #expect(newByCodes == [0, 1, 2, 4])
     }
 
+    @Test func twoDictionariesCodingTheSameStringsDifferentlyShareTheirGroups() {
+        // Batch 1 codes "p" 0, "q" 1; batch 2 (another join's or block's dictionary) codes "q" 0, "p" 1.
+        let first = DictionaryColumn(entries: StringArray(["p", "q"]), codes: Array(repeating: [0, 1, 1, 0], count: 4).flatMap { $0 }, validity: nil)
+        let second = DictionaryColumn(entries: StringArray(["q", "p"]), codes: Array(repeating: [0, 0, 1, 0], count: 4).flatMap { $0 }, validity: nil)
+        var table = GroupTable()
+        let a = table.groupIDs([first.materialize(nil)], dictionaries: [first], rows: 16) { _ in }
+        let b = table.groupIDs([second.materialize(nil)], dictionaries: [second], rows: 16) { _ in }
+        #expect(table.count == 2)
+        #expect(a == Array(repeating: [0, 1, 1, 0], count: 4).flatMap { $0 })  // p, q, q, p
+        #expect(b == Array(repeating: [1, 1, 0, 1], count: 4).flatMap { $0 })  // q, q, p, q
+    }
+
     @Test func manyCombinationsFallBackToTheStrings() {
         let entries = StringArray((0..<300).map { "v\($0)" })
         let codes = (0..<1_000).map { UInt16($0 % 300) }

@@ -54,6 +54,20 @@ extension Column {
         }
     }
 
+    /// A column of `count` NULLs of `type`, its values zero-filled (cheaper than `constant(.null, …)`).
+    static func nulls(_ type: ColumnType, count: Int) -> Column {
+        let values: ColumnValues
+        switch type {
+        case .int64: values = .int64([Int64](repeating: 0, count: count))
+        case .timestamp: values = .timestamp([Int64](repeating: 0, count: count))
+        case .float64: values = .float64([Double](repeating: 0, count: count))
+        case .bool: values = .bool([UInt8](repeating: 0, count: count))
+        case .date: values = .date([Int32](repeating: 0, count: count))
+        case .string: values = .string(StringArray(bytes: [], ends: [Int32](repeating: 0, count: count)))
+        }
+        return Column(values: values, validity: count == 0 ? nil : [Bool](repeating: false, count: count))
+    }
+
     /// Whether row `i` is valid (not NULL).
     @inline(__always) func valid(_ i: Int) -> Bool { validity?[i] ?? true }
 }

@@ -14,6 +14,9 @@ final class HashJoinOperator: Operator {
     let rightKeys: [BoundExpr]
     let residual: BoundExpr?
     let outputTypes: [ColumnType]
+    /// Per output column, whether an operator above reads it (set by `Planner.markJoinOutputs`); an
+    /// unread column comes out as NULLs instead of being gathered. Nil: every column is read.
+    var outputRead: [Bool]?
 
     private var built = false
     private var rightBatch = Batch(columns: [], count: 0)
@@ -23,6 +26,9 @@ final class HashJoinOperator: Operator {
     private var keyStart: [Int] = []
     private var rowsByKey: [Int32] = []
     private var rightMatched: [Bool] = []
+    /// Per right column, the distinct strings of a read STRING column of few distinct values and each
+    /// build row's code among them, so its output keeps a dictionary for GROUP BY (`Batch.dictionaries`).
+    private var rightDictionaries: [DictionaryColumn?] = []
     private var emittedUnmatchedRight = false
     /// Joined batches ready to return, last first.
     private var ready: [Batch] = []
@@ -41,6 +47,11 @@ final class HashJoinOperator: Operator {
         built = true
         rightBatch = try right.drain()
         rightMatched = [Bool](repeating: false, count: rightBatch.count)
+        let nLeft = left.outputTypes.count
+        rightDictionaries = rightBatch.columns.indices.map { j in
+            guard outputRead?[nLeft + j] ?? true else { return nil }
+            return HashJoinOperator.dictionary(of: rightBatch.columns[j])
+        }
         guard !rightKeys.isEmpty else { return }
         let keys = try rightKeys.map { try Evaluator.evaluate($0, rightBatch) }
         let encoded = KeyEncoder.encode(keys, rows: rightBatch.count)
@@ -66,6 +77,8 @@ final class HashJoinOperator: Operator {
     /// Reads only the built table, so probes of several batches may run at once.
     private func probe(_ l: Batch) throws -> (pairs: Batch, li: [Int32], ri: [Int32]) {
         var li: [Int32] = [], ri: [Int32] = []
+        // Whether li is 0 ..< l.count: every left row matched exactly one right row.
+        var identity = false
         if leftKeys.isEmpty {
             for i in 0..<l.count { for j in 0..<rightBatch.count { li.append(Int32(i)); ri.append(Int32(j)) } }
         } else {
@@ -73,14 +86,20 @@ final class HashJoinOperator: Operator {
             let encoded = KeyEncoder.encode(keys, rows: l.count)
             li.reserveCapacity(l.count)
             ri.reserveCapacity(l.count)
+            // Rows with exactly one match: when all are, the pairs are the probe rows once each, in order.
+            // (As many pairs as rows is not enough: one row matching twice makes up for another matching none.)
+            var matchedOnce = 0
             encoded.bytes.withUnsafeBytes { buf in
                 for i in 0..<l.count where !encoded.hasNull[i] && !encoded.hasNaN[i] {
                     guard let id = table.find(encoded.key(i, in: buf)) else { continue }
-                    for r in keyStart[Int(id)]..<keyStart[Int(id) + 1] { li.append(Int32(i)); ri.append(rowsByKey[r]) }
+                    let matches = keyStart[Int(id)]..<keyStart[Int(id) + 1]
+                    if matches.count == 1 { matchedOnce += 1 }
+                    for r in matches { li.append(Int32(i)); ri.append(rowsByKey[r]) }
                 }
             }
+            identity = matchedOnce == l.count
         }
-        var pairs = Batch(columns: l.gather(li).columns + rightBatch.gather(ri).columns, count: li.count)
+        var pairs = joined(l, li, ri, leftIdentity: identity)
         if let residual, pairs.count > 0 {
             let sel = try Evaluator.select(residual, pairs)
             if sel.count != pairs.count {
@@ -136,6 +155,66 @@ final class HashJoinOperator: Operator {
             }
         }
         return nil
+    }
+
+    /// The pairs `li`, `ri` as output columns: unread columns as NULLs, the left batch's own columns
+    /// (and dictionaries) when `leftIdentity` says the pairs take each left row once in order, and a
+    /// right STRING column with a dictionary materialized from it, the dictionary kept beside it.
+    private func joined(_ l: Batch, _ li: [Int32], _ ri: [Int32], leftIdentity: Bool) -> Batch {
+        let nLeft = l.columns.count
+        var dictionaries: [DictionaryColumn?] = Array(repeating: nil, count: outputTypes.count)
+        var columns: [Column] = []
+        columns.reserveCapacity(outputTypes.count)
+        for k in 0..<nLeft {
+            if !(outputRead?[k] ?? true) { columns.append(Column.nulls(outputTypes[k], count: li.count)); continue }
+            if leftIdentity {
+                columns.append(l.columns[k])
+                if let known = l.dictionaries, k < known.count { dictionaries[k] = known[k] }
+            } else {
+                columns.append(l.columns[k].gather(li))
+            }
+        }
+        for j in rightBatch.columns.indices {
+            if !(outputRead?[nLeft + j] ?? true) { columns.append(Column.nulls(outputTypes[nLeft + j], count: ri.count)); continue }
+            if let d = rightDictionaries[j] {
+                let codes = d.codes.withUnsafeBufferPointer { c in ri.map { c[Int($0)] } }
+                let validity = d.validity.map { v in ri.map { v[Int($0)] } }
+                let out = DictionaryColumn(entries: d.entries, codes: codes, validity: validity.flatMap { $0.contains(false) ? $0 : nil })
+                columns.append(out.materialize(nil))
+                dictionaries[nLeft + j] = out
+            } else {
+                columns.append(rightBatch.columns[j].gather(ri))
+            }
+        }
+        var batch = Batch(columns: columns, count: li.count)
+        if dictionaries.contains(where: { $0 != nil }) { batch.dictionaries = dictionaries }
+        return batch
+    }
+
+    /// Distinct entries a build-side STRING column may have and still come out with a dictionary.
+    /// Default: 4,096 (GROUP BY's code path wants a few distinct values per batch).
+    static let maxDictionaryEntries = 4096
+
+    /// `column` as a dictionary of its distinct strings (in order of first appearance) and each row's
+    /// code; nil when it is not STRING or has more than `maxDictionaryEntries` distinct strings.
+    static func dictionary(of column: Column) -> DictionaryColumn? {
+        guard case .string(let s) = column.values, column.count > 0 else { return nil }
+        var table = ByteKeyTable()
+        var entries = StringArray()
+        var codes = [UInt16](repeating: 0, count: column.count)
+        let complete: Bool = s.bytes.withUnsafeBytes { buf in
+            for i in 0..<column.count where column.valid(i) {
+                let key = UnsafeRawBufferPointer(rebasing: buf[s.start(i)..<Int(s.ends[i])])
+                let (id, inserted) = table.findOrInsert(key)
+                if inserted {
+                    if table.count > maxDictionaryEntries { return false }
+                    entries.append(key)
+                }
+                codes[i] = UInt16(id)
+            }
+            return true
+        }
+        return complete && entries.count > 0 ? DictionaryColumn(entries: entries, codes: codes, validity: column.validity) : nil
     }
 
     private func concat(_ a: Batch, _ b: Batch) -> Batch {

@@ -84,13 +84,22 @@ final class ProjectOperator: Operator {
 
     func next() throws -> Batch? {
         guard let b = try child.next() else { return nil }
-        return Batch(columns: try exprs.enumerated().map { i, e in
+        var out = Batch(columns: try exprs.enumerated().map { i, e in
             let c = try Evaluator.evaluate(e, b)
             // An INT64 value in a FLOAT64 slot (e.g. a CASE branch) is widened here.
             if outputTypes[i] == .float64, case .int64(let v) = c.values { return Column(values: .float64(v.map(Double.init)), validity: c.validity) }
             if e.type == nil { return Column.constant(.null, type: outputTypes[i], count: b.count) }
             return c
         }, count: b.count)
+        // A column passed through unchanged keeps its dictionary (same rows, same order).
+        if let known = b.dictionaries {
+            let kept = exprs.map { e -> DictionaryColumn? in
+                if case .column(let i, .string) = e, i < known.count { return known[i] }
+                return nil
+            }
+            if kept.contains(where: { $0 != nil }) { out.dictionaries = kept }
+        }
+        return out
     }
 
     func explain(_ depth: Int) -> [String] { [pad(depth) + "Project (\(exprs.count) columns)"] + child.explain(depth + 1) }

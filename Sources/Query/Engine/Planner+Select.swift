@@ -150,6 +150,7 @@ extension Planner {
         }
         let projected = exprs + hidden
         root = ProjectOperator(child: root, exprs: projected)
+        Planner.markJoinOutputs(root, read: nil)
         var scope = Scope(columns: zip(items, exprs).map { ScopeColumn(qualifier: nil, name: $0.name, type: $1.type ?? .int64, untypedNull: $1.type == nil) })
         scope.columns += hidden.map { ScopeColumn(qualifier: nil, name: "", type: $0.type ?? .int64, hiddenFromStar: true) }
         if s.distinct {
