@@ -33,11 +33,8 @@ public struct Batch {
 extension Column {
     /// A column of `count` copies of `value` (NULL gives an all-NULL column of `type`).
     public static func constant(_ value: Value, type: ColumnType, count: Int) -> Column {
+        if case .null = value { return nulls(type, count: count) }
         var b = ColumnBuilder(type: type, capacity: count)
-        if case .null = value {
-            for _ in 0..<count { b.appendNull() }
-            return b.finish()
-        }
         switch (value, type) {
         case let (.int64(v), .int64): return Column(values: .int64(Array(repeating: v, count: count)))
         case let (.int64(v), .float64): return Column(values: .float64(Array(repeating: Double(v), count: count)))
@@ -54,8 +51,9 @@ extension Column {
         }
     }
 
-    /// A column of `count` NULLs of `type`, its values zero-filled (cheaper than `constant(.null, …)`).
-    static func nulls(_ type: ColumnType, count: Int) -> Column {
+    /// A column of `count` NULLs of `type`, its values zero-filled: `constant(.null, …)`, built whole
+    /// instead of a row at a time.
+    private static func nulls(_ type: ColumnType, count: Int) -> Column {
         let values: ColumnValues
         switch type {
         case .int64: values = .int64([Int64](repeating: 0, count: count))

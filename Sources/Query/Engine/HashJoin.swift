@@ -166,7 +166,7 @@ final class HashJoinOperator: Operator {
         var columns: [Column] = []
         columns.reserveCapacity(outputTypes.count)
         for k in 0..<nLeft {
-            if !(outputRead?[k] ?? true) { columns.append(Column.nulls(outputTypes[k], count: li.count)); continue }
+            if !(outputRead?[k] ?? true) { columns.append(Column.constant(.null, type: outputTypes[k], count: li.count)); continue }
             if leftIdentity {
                 columns.append(l.columns[k])
                 if let known = l.dictionaries, k < known.count { dictionaries[k] = known[k] }
@@ -175,7 +175,7 @@ final class HashJoinOperator: Operator {
             }
         }
         for j in rightBatch.columns.indices {
-            if !(outputRead?[nLeft + j] ?? true) { columns.append(Column.nulls(outputTypes[nLeft + j], count: ri.count)); continue }
+            if !(outputRead?[nLeft + j] ?? true) { columns.append(Column.constant(.null, type: outputTypes[nLeft + j], count: ri.count)); continue }
             if let d = rightDictionaries[j] {
                 let codes = d.codes.withUnsafeBufferPointer { c in ri.map { c[Int($0)] } }
                 let validity = d.validity.map { v in ri.map { v[Int($0)] } }
