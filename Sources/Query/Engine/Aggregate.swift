@@ -41,7 +41,9 @@ struct AggregateState {
         }
     }
 
-    mutating func update(groups: [Int32], argument: Column?) throws {
+    /// Adds each row of `argument` (nil for COUNT(*)) to its group in `groups`. `dictionary` is the
+    /// block a STRING argument was copied from unfiltered, if any (COUNT(DISTINCT) reads its codes).
+    mutating func update(groups: [Int32], argument: Column?, dictionary: DictionaryColumn? = nil) throws {
         switch spec.kind {
         case .countStar:
             counts.withUnsafeMutableBufferPointer { cs in
@@ -126,7 +128,7 @@ struct AggregateState {
                 counts[Int(g)] = 1
             }
         case .countDistinct, .approxCountDistinct:
-            distinct.add(groups: groups, values: argument!)
+            distinct.add(groups: groups, values: argument!, dictionary: dictionary)
         }
     }
 

@@ -26,6 +26,9 @@ struct AggregateInput {
         let hashed: HashedKeys?
         /// Each aggregate's argument column (nil for COUNT(*)).
         let arguments: [Column?]
+        /// The dictionary block of each COUNT(DISTINCT) argument that is a STRING column a scan copied
+        /// from one (`Batch.dictionaries`); nil for the other aggregates.
+        var argumentDictionaries: [DictionaryColumn?] = []
     }
 
     /// Evaluates, encodes and hashes what `PartialAggregate.add(_:)` needs of `b`.
@@ -37,7 +40,19 @@ struct AggregateInput {
         let dictionaries = keyDictionaries(b)
         let hashed = keys.isEmpty || dictionaries != nil || b.count == 0 ? nil : HashedKeys(keyColumns, rows: b.count)
         let arguments = try aggregates.map { try $0.argument.map { try Evaluator.evaluate($0, b) } }
-        return Prepared(rows: b.count, keyColumns: hashed == nil ? keyColumns : [], dictionaries: dictionaries, hashed: hashed, arguments: arguments)
+        return Prepared(rows: b.count, keyColumns: hashed == nil ? keyColumns : [], dictionaries: dictionaries, hashed: hashed,
+                        arguments: arguments, argumentDictionaries: argumentDictionaries(b))
+    }
+
+    /// The dictionary block of each COUNT(DISTINCT) or APPROX_COUNT_DISTINCT argument that is a STRING
+    /// column of `b` a scan copied from one.
+    private func argumentDictionaries(_ b: Batch) -> [DictionaryColumn?] {
+        guard let known = b.dictionaries else { return [] }
+        return aggregates.map { a in
+            guard a.kind == .countDistinct || a.kind == .approxCountDistinct,
+                  case .column(let i, .string)? = a.argument, i < known.count else { return nil }
+            return known[i]
+        }
     }
 
     /// The dictionary blocks of the key columns, when every key is a STRING column of `b` that a scan

@@ -118,22 +118,3 @@ enum KeyEncoder {
         return h
     }
 }
-
-/// Distinct (group, value) pairs for COUNT(DISTINCT x) over all groups at once: one table whose keys
-/// are the encoded (group id, value) pairs.
-struct DistinctCounter {
-    private var pairs = ByteKeyTable()
-    private(set) var counts: [Int64] = []
-
-    mutating func addGroups(_ n: Int) { counts += repeatElement(0, count: n) }
-
-    mutating func add(groups: [Int32], values: Column) {
-        let groupColumn = Column(values: .int64(groups.map(Int64.init)))
-        let encoded = KeyEncoder.encode([groupColumn, values], rows: groups.count)
-        encoded.bytes.withUnsafeBytes { buf in
-            for (i, g) in groups.enumerated() where !encoded.hasNull[i] {
-                if pairs.findOrInsert(encoded.key(i, in: buf)).inserted { counts[Int(g)] += 1 }
-            }
-        }
-    }
-}

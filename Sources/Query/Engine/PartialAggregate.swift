@@ -50,7 +50,8 @@ struct PartialAggregate {
         let added = table.count - before
         if added > 0 { for s in states.indices { states[s].addGroups(added) } }
         for s in states.indices {
-            try states[s].update(groups: groups, argument: p.arguments[s])
+            try states[s].update(groups: groups, argument: p.arguments[s],
+                                 dictionary: s < p.argumentDictionaries.count ? p.argumentDictionaries[s] : nil)
         }
     }
 
