@@ -18,7 +18,7 @@ import Testing
     /// Strings around the 12-byte boundary sharing prefixes, with embedded zero bytes, the empty
     /// string and NULL, over many groups and three batches; with forced collisions and without, and
     /// with the groups past 300 unpacked.
-    @Test(arguments: [(UInt64(~0), 1 << 24), (0x1F, 1 << 24), (0xFF, 300)])
+    @Test(arguments: [(UInt64.max, 1 << 24), (0x1F, 1 << 24), (0xFF, 300)])
     func stringsOfEveryLengthCountAsASetPerGroup(hashMask: UInt64, packedGroups: Int) {
         let groupCount = 1_000
         func value(_ i: Int) -> [UInt8]? {
