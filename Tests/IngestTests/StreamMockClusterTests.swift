@@ -137,6 +137,29 @@ import Testing
         #expect(try producer.ensureTopic() == false)
     }
 
+    @Test func assignmentFollowsEachRebalanceWithoutAskingLibrdkafka() throws {
+        let f = try Fixture(partitions: 4)
+        var seen: [KafkaRebalance] = []
+        let settings = KafkaSettings(brokers: f.cluster.bootstrapServers, extra: ["session.timeout.ms": "6000"])
+        let a = try KafkaConsumer(settings: settings, group: "g", topic: f.topic) { change in seen.append(change); return [:] }
+        #expect(a.assignment().isEmpty)
+        func pollUntil(_ consumers: [KafkaConsumer], _ done: () -> Bool) {
+            let deadline = Date().addingTimeInterval(30)
+            while !done() && Date() < deadline {
+                for c in consumers { _ = c.pollUnsafeMessage(timeoutMs: 50) { _ in } }
+            }
+        }
+        pollUntil([a]) { a.assignment() == [0, 1, 2, 3] }
+        #expect(a.assignment() == [0, 1, 2, 3])
+        // A second member of the group: the range assignor splits the partitions, so `a` is revoked and
+        // reassigned with half of them, and the cached assignment follows.
+        let b = try KafkaConsumer(settings: settings, group: "g", topic: f.topic) { _ in [:] }
+        pollUntil([a, b]) { a.assignment().count == 2 && b.assignment().count == 2 }
+        #expect(a.assignment() == [0, 1])
+        #expect(b.assignment() == [2, 3])
+        #expect(seen.contains { if case .revoke = $0 { return true } else { return false } })
+    }
+
     @Test func anUnreachableBrokerFailsUntilEndWithTheAddress() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nq-stream-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }

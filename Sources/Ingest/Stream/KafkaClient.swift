@@ -35,6 +35,8 @@ final class KafkaCallbackBox {
     var deliveryFailures = 0
     var firstDeliveryError: String?
     var rebalance: ((KafkaRebalance) -> [Int32: Int64])?
+    /// The consumer's assignment as of its last rebalance (`KafkaConsumer.assignment()`).
+    var assignment: [Int32] = []
     let brokers: String
     init(brokers: String) { self.brokers = brokers }
 }
@@ -329,10 +331,14 @@ public final class KafkaConsumer: KafkaClient {
                         let e = partitions.pointee.elems[i]
                         partitions.pointee.elems[i].offset = starts[String(cString: e.topic)]?[e.partition] ?? Int64(RD_KAFKA_OFFSET_BEGINNING)
                     }
-                    rd_kafka_assign(rk, partitions)
+                    // Not rd_kafka_assignment here: during rd_kafka_consumer_close this callback runs while
+                    // librdkafka's main thread waits for it, and that call would wait for the main thread.
+                    let ok = rd_kafka_assign(rk, partitions) == RD_KAFKA_RESP_ERR_NO_ERROR
+                    b?.assignment = ok ? (0..<Int(partitions.pointee.cnt)).map { partitions.pointee.elems[$0].partition }.sorted() : []
                 } else {
                     for (t, ps) in byTopic { _ = b?.rebalance?(.revoke(topic: t, partitions: ps.sorted())) }
                     rd_kafka_assign(rk, nil)
+                    b?.assignment = []
                 }
             }
         }
@@ -393,13 +399,11 @@ public final class KafkaConsumer: KafkaClient {
         if paused { rd_kafka_pause_partitions(handle, list) } else { rd_kafka_resume_partitions(handle, list) }
     }
 
-    /// The partitions currently assigned to this consumer. Calls rd_kafka_assignment.
-    public func assignment() -> [Int32] {
-        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>? = nil
-        guard rd_kafka_assignment(handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        return (0..<Int(list.pointee.cnt)).map { list.pointee.elems[$0].partition }.sorted()
-    }
+    /// The partitions currently assigned to this consumer: the list the last rebalance assigned (assignments
+    /// change only there; the consumer subscribes to one topic). Answered without asking librdkafka, because
+    /// rd_kafka_assignment is a round trip to librdkafka's main thread (about 1 ms, much more on a loaded
+    /// machine), and the consumer loop asks after every few hundred messages.
+    public func assignment() -> [Int32] { box.assignment }
 }
 
 // MARK: - Mock cluster (tests)
