@@ -74,4 +74,19 @@ import Testing
         #expect(Self.rows(table, PackedKey(UInt64(20_000))) == [2])
         #expect(Self.rows(table, PackedKey(UInt64(bitPattern: -1))).isEmpty)
     }
+
+    /// Keys looked up a group at a time give what one at a time gives: hits, misses, duplicates, and a
+    /// count that is not a multiple of the group (strings with shared prefixes, so probes run on).
+    @Test func groupedLookupsAgreeWithSingleOnes() throws {
+        let values: [String?] = (0..<5_000).map { $0 % 17 == 0 ? nil : "u\($0 % 3_001)" }
+        let table = try #require(JoinKeyTable(keys: Self.strings(values), rows: values.count))
+        let probes = (0..<4_099).map { Self.packed("u\($0 * 3 % 4_500)") }
+        var got = [BuildMatch](repeating: .none, count: probes.count)
+        probes.withUnsafeBufferPointer { p in got.withUnsafeMutableBufferPointer { table.find(p, into: $0) } }
+        for (k, key) in probes.enumerated() {
+            let one = table.find(key)
+            #expect(got[k].count == one.count && (one.count == 0 || got[k].first == one.first))
+        }
+        #expect(got.contains { $0.count == 0 } && got.contains { $0.count == 1 } && got.contains { $0.count > 1 })
+    }
 }

@@ -147,7 +147,16 @@ final class HashJoinOperator: Operator {
                 // NULLs and strings too long to pack match nothing (every build key packs).
                 let keys = try Evaluator.evaluate(leftKeys[0], l)
                 if keys.type == packedTable.type {
-                    _ = PackedKey.forEach(in: keys, rows: l.count) { i, key in pair(i, packedTable.find(key)) }
+                    // Packed first, then looked up a group at a time (`JoinKeyTable.find(_:into:)`).
+                    var rows: [Int32] = [], packed: [PackedKey] = []
+                    rows.reserveCapacity(l.count)
+                    packed.reserveCapacity(l.count)
+                    _ = PackedKey.forEach(in: keys, rows: l.count) { i, key in rows.append(Int32(i)); packed.append(key) }
+                    let found = [BuildMatch](unsafeUninitializedCapacity: packed.count) { out, n in
+                        packed.withUnsafeBufferPointer { packedTable.find($0, into: out) }
+                        n = packed.count
+                    }
+                    for (k, i) in rows.enumerated() { pair(Int(i), found[k]) }
                 }
             } else {
                 let keys = try leftKeys.map { try Evaluator.evaluate($0, l) }
