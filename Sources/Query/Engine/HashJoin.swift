@@ -20,10 +20,15 @@ final class HashJoinOperator: Operator {
 
     private var built = false
     private var rightBatch = Batch(columns: [], count: 0)
-    /// Distinct build keys → ids; the build rows of key id k are rowsByKey[keyStart[k] ..< keyStart[k + 1]],
-    /// in row order.
+    /// The build side of one key that packs into 16 bytes (INT64, TIMESTAMP, DATE, STRING of at most
+    /// 15 bytes); nil when the keys are several or do not pack, and `table` holds them instead.
+    private var packedTable: JoinKeyTable?
+    /// Whether the build keys are packed (`JoinKeyTable`); known once the first batch is asked for.
+    var usesPackedKeys: Bool { packedTable != nil }
+    /// Distinct encoded build keys → ids; key id k's build rows are `matchByKey[k]` (`BuildMatch`,
+    /// its several rows in `rowsByKey`).
     private var table = ByteKeyTable()
-    private var keyStart: [Int] = []
+    private var matchByKey: [BuildMatch] = []
     private var rowsByKey: [Int32] = []
     private var rightMatched: [Bool] = []
     /// Per right column, the distinct strings of a read STRING column of few distinct values and each
@@ -54,6 +59,10 @@ final class HashJoinOperator: Operator {
         }
         guard !rightKeys.isEmpty else { return }
         let keys = try rightKeys.map { try Evaluator.evaluate($0, rightBatch) }
+        if keys.count == 1, let packed = JoinKeyTable(keys: keys[0], rows: rightBatch.count) {
+            packedTable = packed
+            return
+        }
         let encoded = KeyEncoder.encode(keys, rows: rightBatch.count)
         var ids = [Int32](repeating: -1, count: rightBatch.count)
         encoded.bytes.withUnsafeBytes { buf in
@@ -62,7 +71,7 @@ final class HashJoinOperator: Operator {
                 ids[i] = table.findOrInsert(encoded.key(i, in: buf)).id
             }
         }
-        keyStart = [Int](repeating: 0, count: table.count + 1)
+        var keyStart = [Int](repeating: 0, count: table.count + 1)
         for id in ids where id >= 0 { keyStart[Int(id) + 1] += 1 }
         for k in 0..<table.count { keyStart[k + 1] += keyStart[k] }
         var fill = keyStart
@@ -71,6 +80,32 @@ final class HashJoinOperator: Operator {
             rowsByKey[fill[Int(id)]] = Int32(i)
             fill[Int(id)] += 1
         }
+        matchByKey = (0..<table.count).map { k in
+            let n = keyStart[k + 1] - keyStart[k]
+            return BuildMatch(first: n == 1 ? rowsByKey[keyStart[k]] : Int32(keyStart[k]), count: Int32(n))
+        }
+    }
+
+    /// Per entry of the dictionary the probe key has in `l` (`Batch.dictionaries`), its build rows;
+    /// nil when the key is not one STRING column with a dictionary of this batch's rows.
+    func entryMatches(_ l: Batch) -> (dictionary: DictionaryColumn, matches: [BuildMatch])? {
+        guard leftKeys.count == 1, case .column(let c, .string) = leftKeys[0], let known = l.dictionaries,
+              c < known.count, let d = known[c], d.count == l.count else { return nil }
+        let n = d.entries.ends.count
+        let entries = Column(values: .string(d.entries))
+        var matches = [BuildMatch](repeating: .none, count: n)
+        if let packedTable {
+            // Entries too long to pack match no build key (every build key packs).
+            if packedTable.type == .string {
+                _ = PackedKey.forEach(in: entries, rows: n) { e, key in matches[e] = packedTable.find(key) }
+            }
+        } else {
+            let encoded = KeyEncoder.encode([entries], rows: n)
+            encoded.bytes.withUnsafeBytes { buf in
+                for e in 0..<n { if let id = table.find(encoded.key(e, in: buf)) { matches[e] = matchByKey[Int(id)] } }
+            }
+        }
+        return (d, matches)
     }
 
     /// The joined rows of one probe batch (after the residual) with, for each, its left and right row.
@@ -82,19 +117,55 @@ final class HashJoinOperator: Operator {
         if leftKeys.isEmpty {
             for i in 0..<l.count { for j in 0..<rightBatch.count { li.append(Int32(i)); ri.append(Int32(j)) } }
         } else {
-            let keys = try leftKeys.map { try Evaluator.evaluate($0, l) }
-            let encoded = KeyEncoder.encode(keys, rows: l.count)
             li.reserveCapacity(l.count)
             ri.reserveCapacity(l.count)
             // Rows with exactly one match: when all are, the pairs are the probe rows once each, in order.
             // (As many pairs as rows is not enough: one row matching twice makes up for another matching none.)
             var matchedOnce = 0
-            encoded.bytes.withUnsafeBytes { buf in
-                for i in 0..<l.count where !encoded.hasNull[i] && !encoded.hasNaN[i] {
-                    guard let id = table.find(encoded.key(i, in: buf)) else { continue }
-                    let matches = keyStart[Int(id)]..<keyStart[Int(id) + 1]
-                    if matches.count == 1 { matchedOnce += 1 }
-                    for r in matches { li.append(Int32(i)); ri.append(rowsByKey[r]) }
+            let several = packedTable?.rowsByKey ?? rowsByKey
+            @inline(__always) func pair(_ i: Int, _ m: BuildMatch) {
+                if m.count == 1 {
+                    li.append(Int32(i)); ri.append(m.first)
+                    matchedOnce += 1
+                } else if m.count > 1 {
+                    for r in Int(m.first)..<Int(m.first + m.count) { li.append(Int32(i)); ri.append(several[r]) }
+                }
+            }
+            if let probed = entryMatches(l) {
+                let d = probed.dictionary
+                // Each distinct key looked up once; the rows follow their codes. NULL rows match nothing.
+                d.codes.withUnsafeBufferPointer { codes in
+                    probed.matches.withUnsafeBufferPointer { matches in
+                        if let validity = d.validity {
+                            for i in 0..<l.count where validity[i] { pair(i, matches[Int(codes[i])]) }
+                        } else {
+                            for i in 0..<l.count { pair(i, matches[Int(codes[i])]) }
+                        }
+                    }
+                }
+            } else if let packedTable {
+                // NULLs and strings too long to pack match nothing (every build key packs).
+                let keys = try Evaluator.evaluate(leftKeys[0], l)
+                if keys.type == packedTable.type {
+                    // Packed first, then looked up a group at a time (`JoinKeyTable.find(_:into:)`).
+                    var rows: [Int32] = [], packed: [PackedKey] = []
+                    rows.reserveCapacity(l.count)
+                    packed.reserveCapacity(l.count)
+                    _ = PackedKey.forEach(in: keys, rows: l.count) { i, key in rows.append(Int32(i)); packed.append(key) }
+                    let found = [BuildMatch](unsafeUninitializedCapacity: packed.count) { out, n in
+                        packed.withUnsafeBufferPointer { packedTable.find($0, into: out) }
+                        n = packed.count
+                    }
+                    for (k, i) in rows.enumerated() { pair(Int(i), found[k]) }
+                }
+            } else {
+                let keys = try leftKeys.map { try Evaluator.evaluate($0, l) }
+                let encoded = KeyEncoder.encode(keys, rows: l.count)
+                encoded.bytes.withUnsafeBytes { buf in
+                    for i in 0..<l.count where !encoded.hasNull[i] && !encoded.hasNaN[i] {
+                        guard let id = table.find(encoded.key(i, in: buf)) else { continue }
+                        pair(i, matchByKey[Int(id)])
+                    }
                 }
             }
             identity = matchedOnce == l.count
