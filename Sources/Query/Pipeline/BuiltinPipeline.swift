@@ -221,35 +221,37 @@ public let builtinBatchPipeline: [(file: String, sql: String)] = [
       FROM sessions
       GROUP BY month, country, subscription_plan
     ),
-    -- The same (month, country, plan, user) rows as `sessions` gives, read a second time rather than
-    -- kept from it, so `sessions` is read once and streamed instead of held whole.
-    active AS (
-      SELECT DISTINCT DATE_TRUNC(w.watch_date, MONTH) AS month, u.country, u.subscription_plan, w.user_id
-      FROM watch_history_clean AS w
-      JOIN users_clean AS u ON u.user_id = w.user_id
-      WHERE w.watch_date IS NOT NULL
-    ),
-    -- A user is retained in a month when the same (user, country, plan) was active the month before:
-    -- the previous active month of that (user, country, plan) is exactly one month earlier.
-    retained AS (
-      SELECT month, country, subscription_plan,
-        COUNTIF(previous_month = DATE_SUB(month, INTERVAL 1 MONTH)) AS retained_users
+    -- For each (month, country, plan): the users active in that month or in the month before it. The rows of
+    -- a month count once under their own month and once under the next, so one COUNT(DISTINCT) per segment
+    -- gives the size of the union. A user is retained in a month when the same (user, country, plan) was
+    -- active the month before, i.e. is in both sets, so
+    --   retained_users = active_users(month) + active_users(month before) - users_in_either.
+    -- This replaces a SELECT DISTINCT of every (month, country, plan, user) and a LAG window over it; the
+    -- numbers are the same (docs/metrics.md), the work is two streamed scans and one distinct count.
+    either AS (
+      SELECT month, country, subscription_plan, COUNT(DISTINCT user_id) AS users_in_either
       FROM (
-        SELECT month, country, subscription_plan,
-          LAG(month) OVER (PARTITION BY user_id, country, subscription_plan ORDER BY month) AS previous_month
-        FROM active
+        SELECT DATE_TRUNC(w.watch_date, MONTH) AS month, u.country, u.subscription_plan, w.user_id
+        FROM watch_history_clean AS w
+        JOIN users_clean AS u ON u.user_id = w.user_id
+        WHERE w.watch_date IS NOT NULL
+        UNION ALL
+        SELECT DATE_ADD(DATE_TRUNC(w.watch_date, MONTH), INTERVAL 1 MONTH) AS month, u.country, u.subscription_plan, w.user_id
+        FROM watch_history_clean AS w
+        JOIN users_clean AS u ON u.user_id = w.user_id
+        WHERE w.watch_date IS NOT NULL
       )
       GROUP BY month, country, subscription_plan
     )
     SELECT s.month, s.country, s.subscription_plan, s.active_users, s.sessions, s.total_watch_minutes,
       s.avg_watch_minutes, s.distinct_titles, s.completion_rate, s.skip_rate,
-      COALESCE(r.retained_users, 0) AS retained_users,
-      IF(p.active_users IS NULL, NULL, COALESCE(r.retained_users, 0) / p.active_users) AS retention_rate
+      s.active_users + COALESCE(p.active_users, 0) - e.users_in_either AS retained_users,
+      IF(p.active_users IS NULL, NULL, (s.active_users + p.active_users - e.users_in_either) / p.active_users) AS retention_rate
     FROM segment_month AS s
-    LEFT JOIN retained AS r
-      ON r.month = s.month
-     AND r.country IS NOT DISTINCT FROM s.country
-     AND r.subscription_plan IS NOT DISTINCT FROM s.subscription_plan
+    JOIN either AS e
+      ON e.month = s.month
+     AND e.country IS NOT DISTINCT FROM s.country
+     AND e.subscription_plan IS NOT DISTINCT FROM s.subscription_plan
     LEFT JOIN segment_month AS p
       ON p.month = DATE_SUB(s.month, INTERVAL 1 MONTH)
      AND p.country IS NOT DISTINCT FROM s.country
