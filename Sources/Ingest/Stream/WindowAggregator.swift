@@ -204,6 +204,9 @@ struct WindowAggregator {
     private(set) var open: [Int64: WindowState] = [:]
     private(set) var partitionMax: [Int32: Int64] = [:]
     private var lastActivity: [Int32: Double] = [:]
+    /// The partition and time `add` last wrote to `lastActivity` (a run of events from one partition between
+    /// two clock reads writes it once); cleared when `assign` writes `lastActivity` itself.
+    private var lastActive: (partition: Int32, at: Double)?
     private var idle: Set<Int32> = []
     private(set) var assigned: Set<Int32> = []
     private(set) var watermark: Int64 = .min
@@ -276,6 +279,7 @@ struct WindowAggregator {
             lastActivity[p] = now
             idle.remove(p)
         }
+        lastActive = nil
         watermarkStale = true
     }
 
@@ -335,7 +339,10 @@ struct WindowAggregator {
     @discardableResult
     mutating func add(_ e: WindowEvent, partition: Int32, now: Double) -> Bool {
         let wasIdle = !idle.isEmpty && idle.remove(partition) != nil
-        lastActivity[partition] = now
+        if lastActive?.partition != partition || lastActive?.at != now {
+            lastActivity[partition] = now
+            lastActive = (partition, now)
+        }
         let previous = partitionMax[partition] ?? .min
         if e.eventTime > previous {
             partitionMax[partition] = e.eventTime
