@@ -19,8 +19,8 @@ import Testing
     @Test func valuesThatShareAHomeSlotAreAllKeptOnceEach() {
         let vs = Self.colliding(6)
         var s = HashSet()
-        for v in vs { #expect(s.insert(v)) }
-        for v in vs { #expect(!s.insert(v)) }
+        for v in vs { let added = s.insert(v); #expect(added) }
+        for v in vs { let added = s.insert(v); #expect(!added) }
         s.verify()
         #expect(s.count == 6 && s.values == Set(vs))
         for v in vs { #expect(s.contains(v)) }
@@ -30,7 +30,8 @@ import Testing
     @Test func zeroAndTheLargestValueAreMembersLikeAnyOther() {
         var s = HashSet()
         #expect(s.isEmpty && !s.contains(0))
-        #expect(s.insert(0) && !s.insert(0))
+        let first = s.insert(0), second = s.insert(0)
+        #expect(first && !second)
         #expect(s.count == 1 && s.contains(0) && Array(s) == [0])
         s.insert(.max)
         s.verify()
@@ -43,7 +44,8 @@ import Testing
         for _ in 0..<50_000 {
             // Small values repeat (duplicates), large ones are spread; the low bits alone would collide often.
             let v: UInt64 = Bool.random(using: &rng) ? UInt64.random(in: 0..<5_000, using: &rng) : UInt64.random(in: 0...UInt64.max, using: &rng) << 12
-            #expect(s.insert(v) == expected.insert(v).inserted)
+            let added = s.insert(v)
+            #expect(added == expected.insert(v).inserted)
         }
         s.verify()
         #expect(s.count == expected.count && s.values == expected)
