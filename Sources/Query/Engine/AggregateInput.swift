@@ -47,21 +47,20 @@ struct AggregateInput {
     /// The dictionary block of each COUNT(DISTINCT) or APPROX_COUNT_DISTINCT argument that is a STRING
     /// column of `b` a scan copied from one.
     private func argumentDictionaries(_ b: Batch) -> [DictionaryColumn?] {
-        guard let known = b.dictionaries else { return [] }
+        guard b.dictionaries != nil else { return [] }
         return aggregates.map { a in
-            guard a.kind == .countDistinct || a.kind == .approxCountDistinct,
-                  case .column(let i, .string)? = a.argument, i < known.count else { return nil }
-            return known[i]
+            guard a.kind == .countDistinct || a.kind == .approxCountDistinct, let e = a.argument else { return nil }
+            return b.dictionary(of: e)
         }
     }
 
     /// The dictionary blocks of the key columns, when every key is a STRING column of `b` that a scan
     /// copied from one (`Batch.dictionaries`).
     private func keyDictionaries(_ b: Batch) -> [DictionaryColumn]? {
-        guard !keys.isEmpty, let known = b.dictionaries else { return nil }
+        guard !keys.isEmpty, b.dictionaries != nil else { return nil }
         var out: [DictionaryColumn] = []
         for k in keys {
-            guard case .column(let i, .string) = k, i < known.count, let d = known[i] else { return nil }
+            guard let d = b.dictionary(of: k) else { return nil }
             out.append(d)
         }
         return out

@@ -23,6 +23,13 @@ public struct Batch {
         Batch(columns: columns.map { $0.gather(selection) }, count: selection.count)
     }
 
+    /// The dictionary block `expr`'s values were copied from, when `expr` is a STRING column of this
+    /// batch that a scan knows one for (`dictionaries`); nil otherwise.
+    func dictionary(of expr: BoundExpr) -> DictionaryColumn? {
+        guard case .column(let i, .string) = expr, let known = dictionaries, i < known.count else { return nil }
+        return known[i]
+    }
+
     /// The rows `range`, in order (the batch itself when that is all of it).
     public func slice(_ range: Range<Int>) -> Batch {
         if range == 0..<count { return self }

@@ -89,8 +89,7 @@ final class HashJoinOperator: Operator {
     /// Per entry of the dictionary the probe key has in `l` (`Batch.dictionaries`), its build rows;
     /// nil when the key is not one STRING column with a dictionary of this batch's rows.
     func entryMatches(_ l: Batch) -> (dictionary: DictionaryColumn, matches: [BuildMatch])? {
-        guard leftKeys.count == 1, case .column(let c, .string) = leftKeys[0], let known = l.dictionaries,
-              c < known.count, let d = known[c], d.count == l.count else { return nil }
+        guard leftKeys.count == 1, let d = l.dictionary(of: leftKeys[0]), d.count == l.count else { return nil }
         let n = d.entries.ends.count
         let entries = Column(values: .string(d.entries))
         var matches = [BuildMatch](repeating: .none, count: n)

@@ -92,11 +92,8 @@ final class ProjectOperator: Operator {
             return c
         }, count: b.count)
         // A column passed through unchanged keeps its dictionary (same rows, same order).
-        if let known = b.dictionaries {
-            let kept = exprs.map { e -> DictionaryColumn? in
-                if case .column(let i, .string) = e, i < known.count { return known[i] }
-                return nil
-            }
+        if b.dictionaries != nil {
+            let kept = exprs.map { b.dictionary(of: $0) }
             if kept.contains(where: { $0 != nil }) { out.dictionaries = kept }
         }
         return out
