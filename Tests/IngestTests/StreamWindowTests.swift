@@ -69,6 +69,23 @@ import Testing
         #expect(a.watermark == Int64(8.5 * 60_000_000))
     }
 
+    @Test func aPartitionsLatestEventTimesItsIdlenessEvenWhenAnAssignmentStampedItLater() {
+        // The consumer stamps events with the clock read before its poll, and a rebalance inside the poll
+        // stamps the assignment with a later reading: the events after it still count from their own time.
+        var a = aggregator(idle: 10)
+        a.assign([0, 1], now: 100)
+        a.add(event(10), partition: 0, now: 100)
+        a.add(event(0.5), partition: 1, now: 100)
+        a.assign([1], now: 103)
+        a.add(event(0.6), partition: 1, now: 100)
+        a.add(event(10.1), partition: 0, now: 112)
+        a.tick(now: 111, caughtUp: [1])           // partition 1 silent since 100: idle, 0 alone holds the watermark
+        #expect(a.closed.map(\.window.start) == [0])
+        #expect(a.closed.first?.window.events == 2)
+        #expect(a.watermark == 606_000_000 - 120_000_000)
+        a.verify()
+    }
+
     @Test func theWatermarkNeverMovesBack() {
         var a = aggregator()
         a.assign([0], now: 0)

@@ -44,8 +44,12 @@ public final class StreamConsumer {
     private let stoppedKey: Int32
     private var watch = TableBatch(StreamTables.watchEvents)
     private var dead = TableBatch(StreamTables.deadLetters)
-    /// Next offset per partition, including the pending batch.
+    /// Next offset per partition, including the pending batch, except the run of messages `handle` is
+    /// reading (`current`): `syncPositions` writes that one before anything reads `positions`.
     private var positions: [Int32: Int64] = [:]
+    /// The partition of the last message handled and its next offset, not yet in `positions` (a poll loop
+    /// reads runs of one partition: one dictionary write per run instead of per message).
+    private var current: (partition: Int32, next: Int64)?
     /// Next offset per partition as committed to the store.
     private var stored: [Int32: Int64] = [:]
     private var summary = StreamSummary()
@@ -204,11 +208,13 @@ public final class StreamConsumer {
             case .message:
                 if sinceClock < 256 { continue }
             case .endOfPartition(let p, let offset):
+                syncPositions()
                 if offset >= (positions[p] ?? 0) { endReached.insert(p) }
             case .timeout, .error:
                 break
             }
             sinceClock = 0
+            syncPositions()
             now = Self.now()
             try collect(consumer, wait: false)
             aggregator.tick(now: now, caughtUp: endReached)
@@ -284,13 +290,22 @@ public final class StreamConsumer {
         if !toResume.isEmpty { consumer.setPaused(false, partitions: toResume); paused.subtract(toResume) }
     }
 
+    /// Writes the offset of the run of messages being read to `positions`.
+    private func syncPositions() {
+        if let c = current {
+            positions[c.partition] = c.next
+            current = nil
+        }
+    }
+
     /// Parses one message into the batch (or the dead letters) and the windows.
     private func handle(_ m: UnsafeKafkaMessage, now: Double) {
         var e = ParsedEvent()
         if !endReached.isEmpty { endReached.remove(m.partition) }
         if batchOpenedAt == nil { batchOpenedAt = now }
         if firstMessageAt == nil { firstMessageAt = Self.now() }
-        positions[m.partition] = m.offset + 1
+        if let c = current, c.partition != m.partition { positions[c.partition] = c.next }
+        current = (m.partition, m.offset + 1)
         pendingEvents += 1
         handled += 1
         do {
@@ -338,6 +353,7 @@ public final class StreamConsumer {
     /// state) and hands it to the committer, which stores it in one transaction. Waits for the batch
     /// before it first; with `wait`, also for this one.
     private func flush(_ consumer: KafkaConsumer?, wait: Bool = true) throws {
+        syncPositions()
         guard let writer else { return }
         try collect(consumer, wait: true)
         // The finalized windows' rows are built by the committer (`StreamBatch.store`), off this thread.
@@ -396,6 +412,7 @@ public final class StreamConsumer {
     }
 
     func status(_ consumer: KafkaConsumer?) -> StreamStatus {
+        syncPositions()
         var s = StreamStatus(topic: options.topic)
         let parts = consumer?.assignment() ?? positions.keys.sorted()
         s.partitions = parts.map { p in

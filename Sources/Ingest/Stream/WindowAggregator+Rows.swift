@@ -33,9 +33,9 @@ extension WindowAggregator {
                 b.columns[1].appendInt64(end)
             }
             head(&engagement)
-            engagement.columns[2].appendInt64(Int64(w.users.values.count))
+            engagement.columns[2].appendInt64(Int64(w.users.count))
             engagement.columns[3].appendInt64(w.events)
-            engagement.columns[4].appendInt64(Int64(w.sessions.values.count))
+            engagement.columns[4].appendInt64(Int64(w.sessions.count))
             if w.durationCount > 0 { engagement.columns[5].appendDouble(w.durationSum / Double(w.durationCount)) } else { engagement.columns[5].appendNull() }
             engagement.columns[6].appendInt64(w.skips)
             // Sorted in place, and only with more than one entry: with 1-minute windows over sparse data a
@@ -52,14 +52,14 @@ extension WindowAggregator {
                 head(&genres)
                 genres.columns[2].appendString(names[Int(g.key)])
                 genres.columns[3].appendInt64(g.events)
-                genres.columns[4].appendInt64(Int64(g.users.values.count))
+                genres.columns[4].appendInt64(Int64(g.users.count))
                 genres.columns[5].appendInt64(Int64(rank + 1))
             }
             for g in w.countries {
                 head(&countries)
                 countries.columns[2].appendString(names[Int(g.key)])
                 countries.columns[3].appendInt64(g.events)
-                countries.columns[4].appendInt64(Int64(g.users.values.count))
+                countries.columns[4].appendInt64(Int64(g.users.count))
             }
         }
         for (start, n) in lateCounts.sorted(by: { $0.key < $1.key }) {

@@ -15,41 +15,6 @@ public struct WindowConfiguration: Sendable {
     public init() {}
 }
 
-/// A set of 64-bit identifier hashes that persists as base64 of its little-endian values.
-struct HashSet: Codable, Equatable {
-    var values: Set<UInt64> = []
-
-    init() {}
-
-    init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let data = Data(base64Encoded: text), data.count % 8 == 0 else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad hash set"))
-        }
-        values.reserveCapacity(data.count / 8)
-        data.withUnsafeBytes { raw in
-            for k in 0..<(raw.count / 8) { values.insert(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self))) }
-        }
-    }
-
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(base64)
-    }
-
-    /// The values as base64 of their little-endian bytes (in set order).
-    var base64: String {
-        withUnsafeTemporaryAllocation(byteCount: Swift.max(values.count * 8, 1), alignment: 8) { raw in
-            var k = 0
-            for v in values {
-                raw.storeBytes(of: v.littleEndian, toByteOffset: k, as: UInt64.self)
-                k += 8
-            }
-            return Data(bytesNoCopy: raw.baseAddress!, count: k, deallocator: .none).base64EncodedString()
-        }
-    }
-}
-
 /// Events and distinct users of one group (a genre or a country) in a window.
 struct GroupCount: Codable, Equatable {
     var events: Int64 = 0
@@ -239,6 +204,9 @@ struct WindowAggregator {
     private(set) var open: [Int64: WindowState] = [:]
     private(set) var partitionMax: [Int32: Int64] = [:]
     private var lastActivity: [Int32: Double] = [:]
+    /// The partition and time `add` last wrote to `lastActivity` (a run of events from one partition between
+    /// two clock reads writes it once); cleared when `assign` writes `lastActivity` itself.
+    private var lastActive: (partition: Int32, at: Double)?
     private var idle: Set<Int32> = []
     private(set) var assigned: Set<Int32> = []
     private(set) var watermark: Int64 = .min
@@ -311,6 +279,7 @@ struct WindowAggregator {
             lastActivity[p] = now
             idle.remove(p)
         }
+        lastActive = nil
         watermarkStale = true
     }
 
@@ -370,7 +339,10 @@ struct WindowAggregator {
     @discardableResult
     mutating func add(_ e: WindowEvent, partition: Int32, now: Double) -> Bool {
         let wasIdle = !idle.isEmpty && idle.remove(partition) != nil
-        lastActivity[partition] = now
+        if lastActive?.partition != partition || lastActive?.at != now {
+            lastActivity[partition] = now
+            lastActive = (partition, now)
+        }
         let previous = partitionMax[partition] ?? .min
         if e.eventTime > previous {
             partitionMax[partition] = e.eventTime
@@ -406,8 +378,8 @@ struct WindowAggregator {
     @inline(__always)
     private static func fold(_ e: WindowEvent, into w: inout WindowState) {
         w.events += 1
-        w.users.values.insert(e.user)
-        w.sessions.values.insert(e.session)
+        w.users.insert(e.user)
+        w.sessions.insert(e.session)
         if let d = e.duration {
             w.durationSum += d
             w.durationCount += 1
@@ -422,10 +394,10 @@ struct WindowAggregator {
     private static func count(_ key: Int32, user: UInt64, in groups: inout [KeyGroup]) {
         if let i = groups.firstIndex(where: { $0.key == key }) {
             groups[i].events += 1
-            groups[i].users.values.insert(user)
+            groups[i].users.insert(user)
         } else {
             var g = KeyGroup(key: key, events: 1, users: HashSet())
-            g.users.values.insert(user)
+            g.users.insert(user)
             groups.append(g)
         }
     }
@@ -445,7 +417,9 @@ struct WindowAggregator {
         for (start, w) in open {
             precondition(w.start == start && windowStart(start) == start, "window keyed by its aligned start")
             precondition(start + config.sizeMicros > watermark, "an open window ends after the watermark")
-            precondition(w.events >= Int64(w.users.values.count), "no more users than events")
+            precondition(w.events >= Int64(w.users.count), "no more users than events")
+            w.users.verify()
+            w.sessions.verify()
         }
         precondition(starts.unordered.sorted() == open.keys.sorted(), "the start heap mirrors the open windows")
     }

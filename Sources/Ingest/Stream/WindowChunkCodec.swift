@@ -35,11 +35,11 @@ enum WindowChunkCodec {
         }
         var size = 8
         for w in windows {
-            size += 40 + 8 + 8 * (w.users.values.count + w.sessions.values.count) + 12
+            size += 40 + 8 + 8 * (w.users.count + w.sessions.count) + 12
             size += 12 * w.actions.count
             for a in w.actions { note(a.key) }
-            for g in w.genres { note(g.key); size += 16 + 8 * g.users.values.count }
-            for c in w.countries { note(c.key); size += 16 + 8 * c.users.values.count }
+            for g in w.genres { note(g.key); size += 16 + 8 * g.users.count }
+            for c in w.countries { note(c.key); size += 16 + 8 * c.users.count }
         }
         let nameBytes = used.map { Array(names[Int($0)].utf8) }
         size += nameBytes.reduce(0) { $0 + 4 + $1.count }
@@ -50,8 +50,8 @@ enum WindowChunkCodec {
             func u64(_ v: UInt64) { raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt64.self); at += 8 }
             func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
             func set(_ s: HashSet) {
-                u32(UInt32(s.values.count))
-                for v in s.values { u64(v) }
+                u32(UInt32(s.count))
+                for v in s { u64(v) }
             }
             func groups(_ g: [KeyGroup]) {
                 u32(UInt32(g.count))
@@ -116,8 +116,8 @@ enum WindowChunkCodec {
             func set() throws -> HashSet {
                 var s = HashSet()
                 let n = try count(8)
-                s.values.reserveCapacity(n)
-                for _ in 0..<n { s.values.insert(try u64()) }
+                s.reserveCapacity(n)
+                for _ in 0..<n { s.insert(try u64()) }
                 return s
             }
             var names: [String] = []
