@@ -40,8 +40,8 @@ import Testing
     @Test(arguments: [~UInt64(0), 0x3, 0])
     func stringKeysAcrossThePackingLimitGetOneIdPerDistinctValue(hashMask: UInt64) {
         let distinct = Self.awkwardStrings
-        // Every value several times, in an order that interleaves them.
-        let values = (0..<(distinct.count * 7)).map { distinct[($0 * 5) % distinct.count] }
+        // Every value 7 times, interleaved (7 is prime to the 20 values).
+        let values = (0..<(distinct.count * 7)).map { distinct[($0 * 7) % distinct.count] }
         let (expected, firsts) = Self.expectedIDs(values)
         var table = GroupTable(packedHashMask: hashMask)
         var newRows: [Int] = []
