@@ -19,6 +19,7 @@ struct AggregateInput {
     struct Prepared {
         let rows: Int
         /// The key columns, unless `hashed` holds their keys (then the batch's columns are not kept).
+        /// With `dictionaries`, a column may have no rows (`TableScan.keyOnlyColumns`): read those.
         let keyColumns: [Column]
         /// The key columns' dictionary blocks, when every key is a STRING column a scan copied from one.
         let dictionaries: [DictionaryColumn]?
@@ -33,11 +34,14 @@ struct AggregateInput {
 
     /// Evaluates, encodes and hashes what `PartialAggregate.add(_:)` needs of `b`.
     func prepare(_ b: Batch) throws -> Prepared {
+        let dictionaries = keyDictionaries(b)
         let keyColumns = try keys.indices.map { k in
-            let c = try Evaluator.evaluate(keys[k], b)
+            var c = try Evaluator.evaluate(keys[k], b)
+            // A key column the scan left unmaterialized (`TableScan.keyOnlyColumns`, no rows) while
+            // another key has no dictionary: its strings come from its dictionary.
+            if dictionaries == nil, c.count != b.count, let d = b.dictionary(of: keys[k]) { c = d.materialize(nil) }
             return c.type == keyTypes[k] ? c : AggregateInput.coerced(c, to: keyTypes[k])
         }
-        let dictionaries = keyDictionaries(b)
         let hashed = keys.isEmpty || dictionaries != nil || b.count == 0 ? nil : HashedKeys(keyColumns, rows: b.count)
         let arguments = try aggregates.map { try $0.argument.map { try Evaluator.evaluate($0, b) } }
         return Prepared(rows: b.count, keyColumns: hashed == nil ? keyColumns : [], dictionaries: dictionaries, hashed: hashed,

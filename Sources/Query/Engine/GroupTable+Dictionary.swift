@@ -7,7 +7,14 @@ extension GroupTable {
     /// encoded or hashed. Nil, with nothing done, when the combinations exceed `maxCombinations` or a
     /// quarter of the rows.
     /// New ids and `isNew` calls come in row order, as `groupIDs(_:rows:isNew:)` gives them.
+    /// `keys` are the strings materialized from `dictionaries` (only the dictionaries are read).
     mutating func groupIDs(_ keys: [Column], dictionaries: [DictionaryColumn], rows: Int, isNew: (Int) -> Void) -> [Int32]? {
+        groupIDs(dictionaries: dictionaries, rows: rows, isNew: isNew)
+    }
+
+    /// `groupIDs(_:dictionaries:rows:isNew:)` without the materialized strings: the first row of each
+    /// combination of codes is materialized from the dictionaries.
+    mutating func groupIDs(dictionaries: [DictionaryColumn], rows: Int, isNew: (Int) -> Void) -> [Int32]? {
         // Per key, 0 for NULL and code + 1 otherwise, in mixed radix.
         var strides: [Int] = []
         var space = 1
@@ -38,7 +45,7 @@ extension GroupTable {
             local[Int(combined[i])] = -2
             firsts.append(Int32(i))
         }
-        let ids = groupIDs(keys.map { $0.gather(firsts) }, rows: firsts.count) { isNew(Int(firsts[$0])) }
+        let ids = groupIDs(dictionaries.map { $0.materialize(firsts) }, rows: firsts.count) { isNew(Int(firsts[$0])) }
         for (j, row) in firsts.enumerated() { local[Int(combined[Int(row)])] = ids[j] }
         return local.withUnsafeBufferPointer { l in combined.map { l[Int($0)] } }
     }

@@ -41,12 +41,17 @@ struct PartialAggregate {
         let before = table.count
         var ids: [Int32]? = nil
         if let dictionaries = p.dictionaries {
-            ids = table.groupIDs(p.keyColumns, dictionaries: dictionaries, rows: p.rows) { _ in }
+            ids = table.groupIDs(dictionaries: dictionaries, rows: p.rows) { _ in }
         }
         let groups: [Int32]
         if let ids { groups = ids }
         else if let hashed = p.hashed { groups = table.groupIDs(hashed) { _ in } }
-        else { groups = table.groupIDs(p.keyColumns, rows: p.rows) { _ in } }
+        else {
+            // The key columns a scan left unmaterialized (`TableScan.keyOnlyColumns`) come from their
+            // dictionaries.
+            let keyColumns = p.dictionaries?.map { $0.materialize(nil) } ?? p.keyColumns
+            groups = table.groupIDs(keyColumns, rows: p.rows) { _ in }
+        }
         let added = table.count - before
         if added > 0 { for s in states.indices { states[s].addGroups(added) } }
         for s in states.indices {

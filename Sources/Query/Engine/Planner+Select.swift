@@ -129,6 +129,15 @@ extension Planner {
         var width = fromScope.columns.count
         if let aggregation {
             root = HashAggregateOperator(child: root, keys: aggregation.keys, aggregates: aggregation.aggregates)
+            // STRING keys read straight from the scan, and by no aggregate: grouped by their dictionary
+            // codes without copying their strings.
+            if let scan = plan.root as? TableScan {
+                let arguments = aggregation.aggregates.reduce(into: Set<Int>()) { $0.formUnion($1.argument?.columnsUsed ?? []) }
+                scan.keyOnlyColumns = Set(aggregation.keys.compactMap { k -> Int? in
+                    guard case .column(let i, .string) = k, !arguments.contains(i) else { return nil }
+                    return i
+                })
+            }
             // Only counting the rows of a GROUP BY or DISTINCT below: it need not decode its groups.
             if aggregation.keys.isEmpty, s.whereClause == nil, aggregation.aggregates.allSatisfy({ $0.kind == .countStar }),
                let inner = plan.root as? HashAggregateOperator {

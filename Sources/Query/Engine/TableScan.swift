@@ -52,6 +52,10 @@ final class TableScan: Operator {
     /// Set by a top-N above this scan whose first ORDER BY key is output column `column`: blocks and
     /// rows that sort after its bound are skipped.
     var topN: (column: Int, bound: TopNBound)?
+    /// Output STRING columns that the GROUP BY right above reads only as keys (set by the planner):
+    /// of an unfiltered dictionary block, such a column is emitted with no rows (its strings are not
+    /// copied) beside its dictionary block (`Batch.dictionaries`), which the aggregation reads instead.
+    var keyOnlyColumns: Set<Int> = []
 
     private var segmentIndex = 0
     private var pending: [Batch] = []
@@ -98,7 +102,7 @@ final class TableScan: Operator {
         blocksSkipped += reader.blockCount - blocks.count
         blocksRead += blocks.count
         var results = [Result<Batch?, Error>?](repeating: nil, count: blocks.count)
-        let columns = self.columns, filter = self.filter, scanFilter = self.scanFilter
+        let columns = self.columns, filter = self.filter, scanFilter = self.scanFilter, keyOnly = self.keyOnlyColumns
         /// The rows of `batch` that pass the pushed-down filter; nil when none does.
         func filtered(_ batch: Batch) throws -> Batch? {
             guard let filter else { return batch }
@@ -140,6 +144,7 @@ final class TableScan: Operator {
                             // Kept beside the strings, so that grouping can work on the codes.
                             if dictionaries == nil { dictionaries = Array(repeating: nil, count: columns.count) }
                             dictionaries![c] = d
+                            if keyOnly.contains(c) { return Column(values: .string(StringArray())) }
                         }
                         return block.materialize(nil)
                     }
