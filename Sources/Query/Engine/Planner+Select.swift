@@ -155,7 +155,7 @@ extension Planner {
             guard !binder.windows.isEmpty else {
                 throw QueryError.type(message: "QUALIFY needs a window function in the SELECT list or the QUALIFY clause", location: s.qualify!.location, sql: sql)
             }
-            root = FilterOperator(child: root, predicate: fix(qualify))
+            root = Planner.filter(root, fix(qualify))
         }
         let projected = exprs + hidden
         root = ProjectOperator(child: root, exprs: projected)

@@ -233,7 +233,7 @@ public final class Planner {
             let pushed = TableScan(store: scan.store, table: scan.table, columns: scan.columns, filter: predicate, zonePredicates: zones)
             return Plan(root: pushed, scope: plan.scope)
         }
-        return Plan(root: FilterOperator(child: plan.root, predicate: predicate), scope: plan.scope)
+        return Plan(root: Planner.filter(plan.root, predicate), scope: plan.scope)
     }
 
     static func flip(_ op: BinaryOperator) -> BinaryOperator {

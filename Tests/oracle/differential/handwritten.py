@@ -496,6 +496,9 @@ q("SELECT country, subscription_plan, COUNT(*) AS n, RANK() OVER (PARTITION BY c
   "SUM(COUNT(*)) OVER (PARTITION BY country) AS total FROM users GROUP BY 1, 2 HAVING COUNT(*) > 100", tag="window_having")
 q("SELECT user_id, monthly_spend FROM users WHERE monthly_spend > 900 QUALIFY "
   "ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY monthly_spend) = 1", tag="qualify_dedupe")
+q("SELECT * EXCEPT (rn) FROM (SELECT movie_id, rating, review_id, ROW_NUMBER() OVER (PARTITION BY movie_id, rating "
+  "ORDER BY review_date DESC NULLS FIRST, review_id) AS rn FROM reviews) WHERE rn = 1 AND movie_id < 'movie_0300'",
+  tag="dedup_where_rn_two_keys")
 q("SELECT DISTINCT genre_primary, language FROM movies ORDER BY language DESC, genre_primary LIMIT 7", ordered=True,
   tag="distinct_order_limit")
 q("SELECT * FROM (SELECT movie_id, imdb_rating FROM movies ORDER BY imdb_rating DESC, movie_id LIMIT 5) "
