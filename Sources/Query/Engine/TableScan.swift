@@ -52,6 +52,11 @@ final class TableScan: Operator {
     /// Set by a top-N above this scan whose first ORDER BY key is output column `column`: blocks and
     /// rows that sort after its bound are skipped.
     var topN: (column: Int, bound: TopNBound)?
+    /// Output columns whose consumer reads only their dictionary (`Batch.dictionaries`) where a block
+    /// has one: the join above probes with this column as its one key and reads it nowhere else
+    /// (set by `Planner.markJoinOutputs`). Their dictionary blocks are not copied out as strings; the
+    /// column holds empty strings (and the block's NULLs) instead.
+    var dictionaryOnly: Set<Int> = []
 
     private var segmentIndex = 0
     private var pending: [Batch] = []
@@ -98,7 +103,7 @@ final class TableScan: Operator {
         blocksSkipped += reader.blockCount - blocks.count
         blocksRead += blocks.count
         var results = [Result<Batch?, Error>?](repeating: nil, count: blocks.count)
-        let columns = self.columns, filter = self.filter, scanFilter = self.scanFilter
+        let columns = self.columns, filter = self.filter, scanFilter = self.scanFilter, dictionaryOnly = self.dictionaryOnly
         /// The rows of `batch` that pass the pushed-down filter; nil when none does.
         func filtered(_ batch: Batch) throws -> Batch? {
             guard let filter else { return batch }
@@ -140,6 +145,9 @@ final class TableScan: Operator {
                             // Kept beside the strings, so that grouping can work on the codes.
                             if dictionaries == nil { dictionaries = Array(repeating: nil, count: columns.count) }
                             dictionaries![c] = d
+                            if dictionaryOnly.contains(c) {
+                                return Column(values: .string(StringArray(bytes: [], ends: [Int32](repeating: 0, count: rows))), validity: d.validity)
+                            }
                         }
                         return block.materialize(nil)
                     }
