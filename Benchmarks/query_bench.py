@@ -80,6 +80,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--workdir", default="/tmp/nq-query-bench")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--only", action="append", metavar="NAME",
+                    help="run only the query of this name (repeatable; default: all)")
     args = ap.parse_args()
     import sqlglot
 
@@ -97,7 +99,13 @@ def main() -> None:
 
     print(f"| query | nq s | DuckDB s | nq/DuckDB time | nq peak RSS MiB | DuckDB peak RSS MiB | nq/DuckDB memory |")
     print("|---|---|---|---|---|---|---|")
+    names = [n for n, _ in QUERIES]
+    for n in args.only or []:
+        if n not in names:
+            sys.exit(f"no query named {n!r}; the names are: {', '.join(names)}")
     for name, sql in QUERIES:
+        if args.only and name not in args.only:
+            continue
         duck_sql = sqlglot.transpile(sql, read="bigquery", write="duckdb")[0]
         nq_t, nq_m, dk_t, dk_m = [], [], [], []
         for _ in range(args.runs):

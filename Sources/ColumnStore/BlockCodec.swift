@@ -91,19 +91,38 @@ enum BlockCodec {
             let dictBytes = try r.raw(total)
             let width = try r.u8()
             let codes: [UInt16]
+            var largest = 0
             switch width {
-            case 1: codes = try r.array(UInt8.self, count: n).map(UInt16.init)
-            case 2: codes = try r.array(UInt16.self, count: n)
+            case 1:
+                // Widened in one pass that also finds the largest code.
+                let narrow = try r.raw(n)
+                codes = [UInt16](unsafeUninitializedCapacity: n) { out, initialized in
+                    var m: UInt8 = 0
+                    for i in 0..<n { let c = narrow[i]; out[i] = UInt16(c); m = Swift.max(m, c) }
+                    largest = Int(m)
+                    initialized = n
+                }
+            case 2:
+                codes = try r.array(UInt16.self, count: n)
+                largest = Int(codes.max() ?? 0)
             default: throw r.fail("bad dictionary code width \(width)")
             }
             // Check codes and the expanded size before anything is expanded (a few codes can name long entries).
-            var expanded = 0
-            for c16 in codes {
-                let c = Int(c16)
-                guard c < count else { throw r.fail("dictionary code \(c) out of range \(count)") }
-                expanded += Int(ends[c]) - (c == 0 ? 0 : Int(ends[c - 1]))
+            guard n == 0 || largest < count else {
+                let c = Int(codes.first { Int($0) >= count }!)
+                throw r.fail("dictionary code \(c) out of range \(count)")
             }
-            guard expanded <= SegmentFormat.maxBlockBytes else { throw r.fail("dictionary strings expand beyond \(SegmentFormat.maxBlockBytes) bytes") }
+            var longest = 0, previous: Int32 = 0
+            for e in ends { longest = Swift.max(longest, Int(e - previous)); previous = e }
+            if longest * n > SegmentFormat.maxBlockBytes {
+                // Only then is the exact expanded size worth a pass over the codes.
+                var expanded = 0
+                for c16 in codes {
+                    let c = Int(c16)
+                    expanded += Int(ends[c]) - (c == 0 ? 0 : Int(ends[c - 1]))
+                }
+                guard expanded <= SegmentFormat.maxBlockBytes else { throw r.fail("dictionary strings expand beyond \(SegmentFormat.maxBlockBytes) bytes") }
+            }
             guard r.remaining == 0 else { throw r.fail("\(r.remaining) unexpected trailing bytes") }
             let entries = StringArray(bytes: Array(dictBytes), ends: ends)
             return .dictionary(DictionaryColumn(entries: entries, codes: codes, validity: validity))

@@ -85,8 +85,8 @@ import Testing
     @Test func keepsTheFirstRowOfEachOfManyPartitionsInInputOrder() throws {
         let got = try Self.ids("select id, row_number() over (partition by k order by v desc, s) as rn from p qualify rn = 1")
         let want = Self.expected(partition: { "\($0.k.map(String.init) ?? "NULL")" }) { a, b in
-            let c = compare(a.v, b.v, descending: true, nullsFirst: false)
-            return c != 0 ? c < 0 : compare(a.s, b.s, descending: false, nullsFirst: true) < 0
+            let c = Self.compare(a.v, b.v, descending: true, nullsFirst: false)
+            return c != 0 ? c < 0 : Self.compare(a.s, b.s, descending: false, nullsFirst: true) < 0
         }
         #expect(got.count == want.count)
         #expect(got == want)
@@ -97,7 +97,7 @@ import Testing
         let want = Self.expected(partition: { r in
             let f = r.f.map { $0.isNaN ? "NaN" : ($0 == 0 ? "0" : "\($0)") } ?? "NULL"
             return f + "|" + (r.v.map(String.init) ?? "NULL")
-        }) { a, b in compare(a.s, b.s, descending: true, nullsFirst: true) < 0 }
+        }) { a, b in Self.compare(a.s, b.s, descending: true, nullsFirst: true) < 0 }
         #expect(got == want)
     }
 

@@ -10,7 +10,9 @@ public struct Batch {
     public var count: Int
     /// Per column, the dictionary block a STRING column's values were copied from (every row, in
     /// order), when a scan knows it; nil otherwise. Set by scans for unfiltered dictionary blocks and
-    /// not carried over by `gather` or other operators, so it never describes different rows.
+    /// not carried over by `gather` or other operators, so it never describes different rows. For a
+    /// scan column read only through its dictionary (`TableScan.dictionaryOnly`) the strings are not
+    /// copied: the column holds empty strings and the dictionary alone tells the values.
     var dictionaries: [DictionaryColumn?]? = nil
 
     public init(columns: [Column], count: Int) {

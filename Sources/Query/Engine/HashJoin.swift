@@ -201,7 +201,10 @@ final class HashJoinOperator: Operator {
             for (l, result) in zip(inputs, results) {
                 let (probed, li, ri) = try result!.get()
                 var pairs = probed
-                for j in ri { rightMatched[Int(j)] = true }
+                // Only RIGHT and FULL joins emit the unmatched build rows.
+                if kind == .right || kind == .full {
+                    rightMatched.withUnsafeMutableBufferPointer { m in for j in ri { m[Int(j)] = true } }
+                }
                 if kind == .left || kind == .full {
                     var matched = [Bool](repeating: false, count: l.count)
                     for i in li { matched[Int(i)] = true }

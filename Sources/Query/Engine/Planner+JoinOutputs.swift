@@ -19,6 +19,11 @@ extension Planner {
         } else if let j = root as? HashJoinOperator, let read {
             let needed = read.union(j.residual?.columnsUsed ?? [])
             j.outputRead = j.outputTypes.indices.map { needed.contains($0) }
+            // A probe key column read by nothing else: the join probes a scan's dictionary blocks by
+            // their entries (`HashJoinOperator.entryMatches`), so their strings need not be copied out.
+            if let scan = j.left as? TableScan, j.leftKeys.count == 1, case .column(let k, .string) = j.leftKeys[0], !needed.contains(k) {
+                scan.dictionaryOnly.insert(k)
+            }
         }
     }
 }

@@ -56,6 +56,11 @@ final class TableScan: Operator {
     /// of an unfiltered dictionary block, such a column is emitted with no rows (its strings are not
     /// copied) beside its dictionary block (`Batch.dictionaries`), which the aggregation reads instead.
     var keyOnlyColumns: Set<Int> = []
+    /// Output columns whose consumer reads only their dictionary (`Batch.dictionaries`) where a block
+    /// has one: the join above probes with this column as its one key and reads it nowhere else
+    /// (set by `Planner.markJoinOutputs`). Their dictionary blocks are not copied out as strings; the
+    /// column holds empty strings (and the block's NULLs) instead.
+    var dictionaryOnly: Set<Int> = []
 
     private var segmentIndex = 0
     private var pending: [Batch] = []
@@ -102,7 +107,7 @@ final class TableScan: Operator {
         blocksSkipped += reader.blockCount - blocks.count
         blocksRead += blocks.count
         var results = [Result<Batch?, Error>?](repeating: nil, count: blocks.count)
-        let columns = self.columns, filter = self.filter, scanFilter = self.scanFilter, keyOnly = self.keyOnlyColumns
+        let columns = self.columns, filter = self.filter, scanFilter = self.scanFilter, keyOnly = self.keyOnlyColumns, dictionaryOnly = self.dictionaryOnly
         /// The rows of `batch` that pass the pushed-down filter; nil when none does.
         func filtered(_ batch: Batch) throws -> Batch? {
             guard let filter else { return batch }
@@ -145,6 +150,9 @@ final class TableScan: Operator {
                             if dictionaries == nil { dictionaries = Array(repeating: nil, count: columns.count) }
                             dictionaries![c] = d
                             if keyOnly.contains(c) { return Column(values: .string(StringArray())) }
+                            if dictionaryOnly.contains(c) {
+                                return Column(values: .string(StringArray(bytes: [], ends: [Int32](repeating: 0, count: rows))), validity: d.validity)
+                            }
                         }
                         return block.materialize(nil)
                     }

@@ -53,12 +53,27 @@ final class TopNBound: @unchecked Sendable {
         var out: [Int32] = []
         let validity = column.validity
         let desc = descending, nullsFirst = self.nullsFirst
+        /// Each row is written at the next free slot, which advances only when the row is kept (no
+        /// branch on the outcome).
         func scan<T>(_ v: [T], _ keep: (T) -> Bool) {
-            v.withUnsafeBufferPointer { p in
-                for i in 0..<n {
-                    if let validity, !validity[i] { if nullsFirst { out.append(Int32(i)) }; continue }
-                    if keep(p[i]) { out.append(Int32(i)) }
+            out = [Int32](unsafeUninitializedCapacity: n) { o, initialized in
+                var k = 0
+                v.withUnsafeBufferPointer { p in
+                    if let validity {
+                        validity.withUnsafeBufferPointer { valid in
+                            for i in 0..<n {
+                                o[k] = Int32(truncatingIfNeeded: i)
+                                k &+= (valid[i] ? keep(p[i]) : nullsFirst) ? 1 : 0
+                            }
+                        }
+                    } else {
+                        for i in 0..<n {
+                            o[k] = Int32(truncatingIfNeeded: i)
+                            k &+= keep(p[i]) ? 1 : 0
+                        }
+                    }
                 }
+                initialized = k
             }
         }
         switch (column.values, value) {
