@@ -77,6 +77,20 @@ final class Catalog {
         }
     }
 
+    /// `zone_max_prefixes`: the first bytes of a segment's STRING maximum that was too long to keep
+    /// (`ZoneMap.maxPrefix`). Created by the first segment that needs it, without a catalog version
+    /// change: older nq versions neither read nor need it (they treat such a maximum as unknown), and
+    /// its rows go with their segment (ON DELETE CASCADE).
+    static func createMaxPrefixTable(_ db: SQLiteDatabase) throws {
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS zone_max_prefixes (
+                segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+                column_ordinal INTEGER NOT NULL,
+                prefix TEXT NOT NULL,
+                PRIMARY KEY (segment_id, column_ordinal))
+            """)
+    }
+
     /// Every key of `namespace` with its value.
     func state(namespace: String) throws -> [String: String] {
         let rows = try db.query("SELECT key, value FROM state WHERE namespace = ?", [.text(namespace)])
@@ -106,12 +120,23 @@ final class Catalog {
             FROM zone_maps z JOIN segments s ON s.id = z.segment_id
             WHERE s.table_name = ? ORDER BY z.segment_id, z.column_ordinal
             """, [.text(name)])
+        var maxPrefixes: [Int64: [Int: String]] = [:]
+        if try !db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'zone_max_prefixes'").isEmpty {
+            for r in try db.query("""
+                SELECT p.segment_id, p.column_ordinal, p.prefix
+                FROM zone_max_prefixes p JOIN segments s ON s.id = p.segment_id WHERE s.table_name = ?
+                """, [.text(name)]) {
+                guard case .integer(let sid) = r[0] else { continue }
+                maxPrefixes[sid, default: [:]][r[1].int] = r[2].string
+            }
+        }
         for z in zoneRows {
             guard case .integer(let sid) = z[0] else { continue }
             let ordinal = z[1].int
             guard ordinal < cols.count else { continue }
             let type = cols[ordinal].type
-            let zone = ZoneMap(rowCount: z[5].int, nullCount: z[2].int, min: Catalog.decode(z[3], type), max: Catalog.decode(z[4], type))
+            let zone = ZoneMap(rowCount: z[5].int, nullCount: z[2].int, min: Catalog.decode(z[3], type), max: Catalog.decode(z[4], type),
+                               maxPrefix: type == .string ? maxPrefixes[sid]?[ordinal] : nil)
             zonesBySegment[sid, default: []].append(zone)
         }
         let segments = segRows.map { r -> SegmentInfo in

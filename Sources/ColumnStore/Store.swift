@@ -241,6 +241,11 @@ public final class CatalogTransaction {
                 let z = c.zone
                 try db.query("INSERT INTO zone_maps(segment_id, column_ordinal, null_count, min_value, max_value) VALUES (?, ?, ?, ?, ?)",
                              [.integer(id), .integer(Int64(i)), .integer(Int64(z.nullCount)), Catalog.encode(z.min), Catalog.encode(z.max)])
+                if let prefix = z.maxPrefix {
+                    try Catalog.createMaxPrefixTable(db)
+                    try db.query("INSERT INTO zone_max_prefixes(segment_id, column_ordinal, prefix) VALUES (?, ?, ?)",
+                                 [.integer(id), .integer(Int64(i)), .text(prefix)])
+                }
             }
             added.append(s.file)
         }

@@ -2,7 +2,8 @@
 ///
 /// `min`/`max` are `nil` when no bound is known: every row is NULL, a FLOAT64 block holds NaN, or a
 /// STRING maximum was longer than `ZoneMap.maxStringBound` bytes (a longer minimum is stored as its
-/// prefix, which is still a valid lower bound).
+/// prefix, which is still a valid lower bound). For such a maximum `maxPrefix` keeps its first bytes,
+/// so that merging with a zone whose maximum is known and larger still yields that maximum.
 public struct ZoneMap: Sendable, Equatable {
     public static let maxStringBound = 64
 
@@ -10,12 +11,17 @@ public struct ZoneMap: Sendable, Equatable {
     public var nullCount: Int
     public var min: Value?
     public var max: Value?
+    /// When `max` is nil because the largest string is longer than `maxStringBound` bytes: the bytes it
+    /// starts with (cut at a character boundary). Every value of the zone is ≤ some string starting
+    /// with this prefix. Nil otherwise, and for zones read from stores written before it existed.
+    public var maxPrefix: String?
 
-    public init(rowCount: Int, nullCount: Int, min: Value?, max: Value?) {
+    public init(rowCount: Int, nullCount: Int, min: Value?, max: Value?, maxPrefix: String? = nil) {
         self.rowCount = rowCount
         self.nullCount = nullCount
         self.min = min
         self.max = max
+        self.maxPrefix = max == nil ? maxPrefix : nil
     }
 
     /// Computes the zone map of `column[range]`.
@@ -54,17 +60,17 @@ public struct ZoneMap: Sendable, Equatable {
                     if lo == nil || less(r, lo!) { lo = r }
                     if hi == nil || less(hi!, r) { hi = r }
                 }
-                if var lo {
-                    if lo.count > maxStringBound {
-                        // Cut at a character boundary: a split character would decode as U+FFFD, which
-                        // sorts above the original bytes and would no longer be a lower bound.
-                        var end = lo.lowerBound + maxStringBound
-                        while end > lo.lowerBound && b[end] & 0xC0 == 0x80 { end -= 1 }
-                        lo = lo.lowerBound..<end
-                    }
-                    zone.min = .string(String(decoding: b[lo], as: UTF8.self))
+                // Cut at a character boundary: a split character would decode as U+FFFD, which sorts
+                // above the original bytes and would no longer be a prefix of the value.
+                func prefix(_ r: Range<Int>) -> String {
+                    var end = r.lowerBound + maxStringBound
+                    while end > r.lowerBound && b[end] & 0xC0 == 0x80 { end -= 1 }
+                    return String(decoding: b[r.lowerBound..<end], as: UTF8.self)
                 }
-                if let hi, hi.count <= maxStringBound { zone.max = .string(String(decoding: b[hi], as: UTF8.self)) }
+                if let lo { zone.min = .string(lo.count > maxStringBound ? prefix(lo) : String(decoding: b[lo], as: UTF8.self)) }
+                if let hi {
+                    if hi.count <= maxStringBound { zone.max = .string(String(decoding: b[hi], as: UTF8.self)) } else { zone.maxPrefix = prefix(hi) }
+                }
             }
         }
         return zone
@@ -74,10 +80,24 @@ public struct ZoneMap: Sendable, Equatable {
     public func merged(with other: ZoneMap) -> ZoneMap {
         var z = ZoneMap(rowCount: rowCount + other.rowCount, nullCount: nullCount + other.nullCount, min: nil, max: nil)
         let selfAllNull = nullCount == rowCount, otherAllNull = other.nullCount == other.rowCount
-        if selfAllNull { z.min = other.min; z.max = other.max; return z }
-        if otherAllNull { z.min = min; z.max = max; return z }
+        if selfAllNull { z.min = other.min; z.max = other.max; z.maxPrefix = other.maxPrefix; return z }
+        if otherAllNull { z.min = min; z.max = max; z.maxPrefix = maxPrefix; return z }
         if let a = min, let b = other.min { z.min = Value.less(b, a) ? b : a }
-        if let a = max, let b = other.max { z.max = Value.less(a, b) ? b : a }
+        switch (max, maxPrefix, other.max, other.maxPrefix) {
+        case let (a?, _, b?, _):
+            z.max = Value.less(a, b) ? b : a
+        case let (.string(m)?, _, nil, p?), let (nil, p?, .string(m)?, _):
+            // The long maximum starts with p. A known maximum above p that does not extend p is above
+            // every string starting with p, so it is the maximum of both; otherwise the long one may be.
+            if p.utf8.lexicographicallyPrecedes(m.utf8) && !m.utf8.starts(with: p.utf8) { z.max = .string(m) } else { z.maxPrefix = p }
+        case let (nil, p?, nil, q?):
+            // Both maxima are long. When neither prefix extends the other, the larger prefix's zone holds
+            // the maximum; otherwise both maxima start with the shorter prefix.
+            if p.utf8.starts(with: q.utf8) { z.maxPrefix = q } else if q.utf8.starts(with: p.utf8) { z.maxPrefix = p }
+            else { z.maxPrefix = p.utf8.lexicographicallyPrecedes(q.utf8) ? q : p }
+        default:
+            break
+        }
         return z
     }
 }

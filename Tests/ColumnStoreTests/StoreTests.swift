@@ -381,6 +381,25 @@ func segmentFiles(_ store: Store) throws -> Set<String> { Set(try FileIO.list(st
         }
     }
 
+    @Test func aLongStringMaximumsPrefixIsKeptInTheCatalogSoTheTablesMaximumIsKnown() throws {
+        try withTemporaryDirectory { dir in
+            let schema = TableSchema(name: "t", columns: [ColumnSchema(name: "s", type: .string)])
+            let store = try Store(path: dir + "/store")
+            for texts in [["a", String(repeating: "c", count: 100)], ["d", "b"]] {
+                try store.write { w in
+                    let s = try w.writeSegment(schema: schema, columns: [makeColumn(.string, texts.map(Value.string))])
+                    try w.commit { tx in
+                        if try store.tableNames().isEmpty { try tx.createTable(schema, source: "inferred") }
+                        try tx.addSegments([s], to: "t")
+                    }
+                }
+            }
+            let t = try Store(path: dir + "/store", create: false).table("t")
+            #expect(t.segments[0].zones[0].maxPrefix == String(repeating: "c", count: ZoneMap.maxStringBound))
+            #expect(t.zone(column: 0) == ZoneMap(rowCount: 4, nullCount: 0, min: .string("a"), max: .string("d")))
+        }
+    }
+
     @Test func catalogZoneValuesRoundTripThroughSQLiteForEveryType() throws {
         try withTemporaryDirectory { dir in
             let schema = TableSchema(name: "t", columns: ColumnType.allCases.map { ColumnSchema(name: "c_\($0.rawValue)", type: $0) })

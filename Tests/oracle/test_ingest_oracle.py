@@ -394,8 +394,6 @@ def test_string_bounds_follow_the_64_byte_rule(nq, tmp_path, schemas, texts):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason="nq bug: a STRING max longer than 64 bytes in one segment (or 65,536-row block) "
-                                        "makes the table's max null even when the table's max is short")
 def test_short_max_after_a_segment_with_a_long_max(nq, tmp_path, schemas):
     """Segment 1's max is 100 bytes ('c' * 100); segment 2 holds 'd', the table's max, which is 1 byte long."""
     store = tmp_path / "store"
