@@ -8,18 +8,24 @@ import Testing
 @Suite struct DistinctCounterTests {
     /// Counts `batches` with a fresh counter, each batch's groups added first.
     static func count(_ batches: [(groups: [Int32], values: Column)], groups: Int, hashMask: UInt64 = ~0,
-                      packedGroups: Int = 1 << 24) -> DistinctCounter {
-        var c = DistinctCounter(hashMask: hashMask, packedGroups: packedGroups)
+                      packedGroups: Int = 1 << 24, bufferedPairs: Int = 1 << 18, parallelPairs: Int = 1 << 14) -> DistinctCounter {
+        var c = DistinctCounter(hashMask: hashMask, packedGroups: packedGroups, bufferedPairs: bufferedPairs, parallelPairs: parallelPairs)
         c.addGroups(groups)
         for b in batches { c.add(groups: b.groups, values: b.values) }
+        c.finishAdding()
         return c
     }
 
     /// Strings around the 12-byte boundary sharing prefixes, with embedded zero bytes, the empty
     /// string and NULL, over many groups and three batches; with forced collisions and without, and
-    /// with the groups past 300 unpacked.
-    @Test(arguments: [(UInt64.max, 1 << 24), (0x1F, 1 << 24), (0xFF, 300)])
-    func stringsOfEveryLengthCountAsASetPerGroup(hashMask: UInt64, packedGroups: Int) {
+    /// with the groups past 300 unpacked; and with the packed pairs inserted a few hundred at a time,
+    /// on several cores (the last two numbers: pairs buffered, fewest inserted in parallel).
+    static let stringCases: [(UInt64, Int, Int, Int)] = [
+        (UInt64.max, 16_777_216, 262_144, 16_384), (0x1F, 16_777_216, 262_144, 16_384), (0xFF, 300, 262_144, 16_384),
+        (UInt64.max, 16_777_216, 700, 100), (0x1F, 300, 333, 1),
+    ]
+    @Test(arguments: stringCases)
+    func stringsOfEveryLengthCountAsASetPerGroup(hashMask: UInt64, packedGroups: Int, bufferedPairs: Int, parallelPairs: Int) {
         let groupCount = 1_000
         func value(_ i: Int) -> [UInt8]? {
             if i % 17 == 0 { return nil }
@@ -42,10 +48,26 @@ import Testing
             }
             batches.append((groups, builder.finish()))
         }
-        let c = Self.count(batches, groups: groupCount, hashMask: hashMask, packedGroups: packedGroups)
+        let c = Self.count(batches, groups: groupCount, hashMask: hashMask, packedGroups: packedGroups,
+                           bufferedPairs: bufferedPairs, parallelPairs: parallelPairs)
         #expect(c.counts == expected.map { Int64($0.count) })
         let long = expected.indices.reduce(0) { n, g in n + (g >= packedGroups ? expected[g].count : expected[g].filter { $0.count > 12 }.count) }
         #expect(c.unpackedCount == long && c.packedCount + long == expected.reduce(0) { $0 + $1.count })
+    }
+
+    /// Groups added between batches, counts read, then more pairs added: the next `finishAdding()`
+    /// counts them all again, each pair once.
+    @Test func countsReadBetweenBatchesAreCompleteEachTime() {
+        var c = DistinctCounter(bufferedPairs: 5, parallelPairs: 2)
+        c.addGroups(1)
+        c.add(groups: [0, 0, 0, 0], values: Column(values: .int64([1, 2, 2, 3])))
+        c.finishAdding()
+        #expect(c.counts == [3])
+        c.addGroups(2)
+        c.add(groups: [0, 1, 2, 2, 1, 0, 2, 2, 2, 2, 2, 2], values: Column(values: .int64([3, 3, 4, 5, 3, 4, 6, 7, 8, 9, 10, 4])))
+        c.finishAdding()
+        #expect(c.counts == [4, 1, 7])
+        #expect(c.packedCount == 12)
     }
 
     @Test func floatZerosAreOneValueAndNaNsAnother() {
@@ -85,6 +107,7 @@ import Testing
         var withCodes = DistinctCounter(hashMask: 0x7)
         withCodes.addGroups(3)
         withCodes.add(groups: groups, values: column, dictionary: d)
+        withCodes.finishAdding()
         let byStrings = Self.count([(groups, column)], groups: 3)
         #expect(withCodes.counts == byStrings.counts && withCodes.counts == [4, 4, 4])
         #expect(DistinctCounter.firstRows(groups: groups, values: column, dictionary: d, groupCount: 3)?.count == 12)

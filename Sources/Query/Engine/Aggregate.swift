@@ -140,7 +140,7 @@ struct AggregateState {
         for g in range {
             switch spec.kind {
             case .countStar, .count, .countIf: b.appendInt64(counts[g])
-            case .countDistinct, .approxCountDistinct: b.appendInt64(distinct.counts[g])
+            case .countDistinct, .approxCountDistinct: b.appendInt64(distinct.count(group: g))
             case .sum:
                 if counts[g] == 0 { b.appendNull() }
                 else if spec.resultType == .int64 { b.appendInt64(intSums[g]) }
@@ -179,8 +179,8 @@ final class HashAggregateOperator: Operator {
 
     /// COUNT(DISTINCT) keeps every (group, value) pair; two partials would each hold the pairs their
     /// half saw, and a value seen by both halves twice (1 GiB instead of 0.5 GiB for distinct users per
-    /// month at 10 M events, above DuckDB's peak). Such aggregates stay on one partial until the pairs
-    /// are split across cores by value hash instead.
+    /// month at 10 M events, above DuckDB's peak). Such aggregates stay on one partial, whose
+    /// `DistinctCounter` splits the pairs across cores by hash instead.
     private var splitsAcrossCores: Bool {
         !aggregates.contains { $0.kind == .countDistinct || $0.kind == .approxCountDistinct }
     }
@@ -212,9 +212,10 @@ final class HashAggregateOperator: Operator {
     private func aggregate() throws -> PartialAggregate {
         // Two partial aggregates: a round of batches is split in two halves, each aggregated on its own
         // core; the second partial is merged into the first at the end. Small inputs use the first only.
-        // When the groups must stay on one partial, the cores split the work the other way: one
-        // prepares a round (keys and arguments evaluated, keys encoded and hashed) while the other adds
-        // the previous round's prepared batches, in input order.
+        // When nearly every row is its own group, the cores split the work the other way: one prepares
+        // a round (keys and arguments evaluated, keys encoded and hashed) while the other adds the
+        // previous round's prepared batches, in input order. COUNT(DISTINCT) adds batch by batch on one
+        // partial and splits each batch's distinct pairs across the cores.
         let input = AggregateInput(keys: keys, aggregates: aggregates)
         var partials = [PartialAggregate(input: input)]
         var round: [Batch] = []
@@ -239,7 +240,16 @@ final class HashAggregateOperator: Operator {
                 rowsAdded += roundRows
                 return
             }
-            if !splitsAcrossCores || mostlyUnique {
+            if !splitsAcrossCores {
+                // COUNT(DISTINCT) fills its two halves on two cores within each batch (`DistinctCounter`),
+                // so the batches are added here in order, not beside a second core preparing the next
+                // round (a nested concurrentPerform would run on one thread).
+                try addPending()
+                for b in round { try partials[0].add(b) }
+                rowsAdded += roundRows
+                return
+            }
+            if mostlyUnique {
                 try pipeline()
                 return
             }
@@ -298,6 +308,7 @@ final class HashAggregateOperator: Operator {
         let second = partials.count > 1 ? partials.removeLast() : nil
         var result = partials.removeLast()
         if let second { try result.merge(second) }
+        result.finishAdding()
         return result
     }
 

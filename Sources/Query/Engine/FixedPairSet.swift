@@ -47,6 +47,19 @@ struct FixedPairSet {
         }
     }
 
+    /// Which of `DistinctCounter.partitions` (8) sets a key belongs to: the top 3 bits of its unmasked
+    /// hash, which the slot (the low bits) does not use. A key always falls in the same partition,
+    /// also when tests mask the hash.
+    @inline(__always)
+    static func partition(_ lo: UInt64, _ hi: UInt64) -> Int { Int(truncatingIfNeeded: hash(lo, hi) >> 61) }
+
+    /// Calls `body` with the first word of every key in the set.
+    func forEachFirstWord(_ body: (UInt64) -> Void) {
+        words.withUnsafeBufferPointer { w in
+            for s in 0..<capacity where w[2 &* s] != 0 { body(w[2 &* s]) }
+        }
+    }
+
     /// Inserts the keys `pairs[2i], pairs[2i + 1]` in order, calling `isNew` with the first word of
     /// each key that was absent (once per key, even when `pairs` holds it twice). No first word may
     /// be zero.

@@ -60,6 +60,11 @@ struct PartialAggregate {
         }
     }
 
+    /// Completes work the states buffered (COUNT(DISTINCT)'s pairs), before the groups are emitted.
+    mutating func finishAdding() {
+        for s in states.indices { states[s].distinct.finishAdding() }
+    }
+
     /// Adds the groups and states of `other` (same keys and aggregates): its groups not seen here
     /// become new groups after this partial's, in `other`'s order.
     mutating func merge(_ other: PartialAggregate) throws {
