@@ -241,9 +241,9 @@ final class HashAggregateOperator: Operator {
                 return
             }
             if !splitsAcrossCores {
-                // COUNT(DISTINCT) fills its two halves on two cores within each batch (`DistinctCounter`),
-                // so the batches are added here in order, not beside a second core preparing the next
-                // round (a nested concurrentPerform would run on one thread).
+                // COUNT(DISTINCT) inserts its buffered pairs on all cores (`DistinctCounter`), so the
+                // batches are added here in order, not beside a second core preparing the next round
+                // (a nested concurrentPerform would run on one thread).
                 try addPending()
                 for b in round { try partials[0].add(b) }
                 rowsAdded += roundRows
