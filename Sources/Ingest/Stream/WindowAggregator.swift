@@ -61,6 +61,8 @@ struct KeyGroup: Equatable {
     var key: Int32
     var events: Int64
     var users: HashSet
+    /// Users added since the window was last stored (`added.users`).
+    var added = AddedIDs()
 }
 
 /// The running aggregates of one open window. Actions, genres and countries are `KeyTable` ids in small
@@ -76,6 +78,8 @@ struct WindowState: Equatable {
     var actions: [KeyCount] = []
     var genres: [KeyGroup] = []
     var countries: [KeyGroup] = []
+    /// Users and sessions added since the window was last stored (the next `WindowUpdate` takes them).
+    var added = AddedIDs()
 
     init(start: Int64) { self.start = start }
 
@@ -219,6 +223,8 @@ struct WindowAggregator {
     var lateCounts: [Int64: Int64] = [:]
     /// Starts of windows opened, changed or closed since the last `takeDirty`.
     private(set) var dirty: Set<Int64> = []
+    /// Set by `markAllOpenDirty`: the next `takeDirty` returns complete updates.
+    private var rewriteAll = false
     /// The start last added to `dirty` by `add` (consecutive events mostly fall in one window).
     private var lastDirty: Int64?
     /// Set when the partitions or the restored state changed since `advance` last ran: `add` then
@@ -252,6 +258,7 @@ struct WindowAggregator {
     /// Marks every open window changed, so the next `takeDirty` returns them all (state compaction).
     mutating func markAllOpenDirty() {
         dirty.formUnion(open.keys)
+        rewriteAll = true
     }
 
     mutating func restore(_ s: WindowSnapshot) {
@@ -263,12 +270,30 @@ struct WindowAggregator {
         watermarkStale = true
         dirty = []
         lastDirty = nil
+        rewriteAll = false
     }
 
-    /// The windows changed since the last call: each start with its state, or nil when it was closed.
-    mutating func takeDirty() -> [(start: Int64, window: WindowState?)] {
-        defer { dirty = []; lastDirty = nil }
-        return dirty.sorted().map { ($0, open[$0]) }
+    /// The windows changed since the last call, in start order: each start with what to store of it (the IDs
+    /// it added since the last call, or after `markAllOpenDirty` its complete state), or nil when it was
+    /// closed. Moves the added IDs out of the windows: the batch shares no set with them, so the next event
+    /// into a window does not copy its sets while the batch is being stored.
+    mutating func takeDirty() -> [(start: Int64, window: WindowUpdate?)] {
+        defer { dirty = []; lastDirty = nil; rewriteAll = false }
+        return dirty.sorted().map { start in
+            guard let i = open.index(forKey: start) else { return (start, nil) }
+            if rewriteAll {
+                let update = WindowUpdate(complete: open.values[i])
+                clearAdded(&open.values[i])
+                return (start, update)
+            }
+            return (start, WindowUpdate(additionsOf: &open.values[i]))
+        }
+    }
+
+    private func clearAdded(_ w: inout WindowState) {
+        w.added = AddedIDs()
+        for i in w.genres.indices { w.genres[i].added = AddedIDs() }
+        for i in w.countries.indices { w.countries[i].added = AddedIDs() }
     }
 
     // MARK: partitions
@@ -378,8 +403,8 @@ struct WindowAggregator {
     @inline(__always)
     private static func fold(_ e: WindowEvent, into w: inout WindowState) {
         w.events += 1
-        w.users.insert(e.user)
-        w.sessions.insert(e.session)
+        if w.users.insert(e.user) { w.added.users.append(e.user) }
+        if w.sessions.insert(e.session) { w.added.sessions.append(e.session) }
         if let d = e.duration {
             w.durationSum += d
             w.durationCount += 1
@@ -394,10 +419,11 @@ struct WindowAggregator {
     private static func count(_ key: Int32, user: UInt64, in groups: inout [KeyGroup]) {
         if let i = groups.firstIndex(where: { $0.key == key }) {
             groups[i].events += 1
-            groups[i].users.insert(user)
+            if groups[i].users.insert(user) { groups[i].added.users.append(user) }
         } else {
             var g = KeyGroup(key: key, events: 1, users: HashSet())
             g.users.insert(user)
+            g.added.users.append(user)
             groups.append(g)
         }
     }
