@@ -278,19 +278,28 @@ struct WindowAggregator {
     /// closed. Moves the added IDs out of the windows: the batch shares no set with them, so the next event
     /// into a window does not copy its sets while the batch is being stored.
     mutating func takeDirty() -> [(start: Int64, window: WindowUpdate?)] {
-        defer { dirty = []; lastDirty = nil; rewriteAll = false }
-        return dirty.sorted().map { start in
-            guard let i = open.index(forKey: start) else { return (start, nil) }
-            if rewriteAll {
-                let update = WindowUpdate(complete: open.values[i])
-                clearAdded(&open.values[i])
-                return (start, update)
+        // A loop, not `map`: a closure capturing `self` made each window's in-place update copy `open`.
+        var out: [(start: Int64, window: WindowUpdate?)] = []
+        out.reserveCapacity(dirty.count)
+        for start in dirty.sorted() {
+            guard let i = open.index(forKey: start) else {
+                out.append((start, nil))
+                continue
             }
-            return (start, WindowUpdate(additionsOf: &open.values[i]))
+            if rewriteAll {
+                out.append((start, WindowUpdate(complete: open.values[i])))
+                Self.clearAdded(&open.values[i])
+            } else {
+                out.append((start, WindowUpdate(additionsOf: &open.values[i])))
+            }
         }
+        dirty = []
+        lastDirty = nil
+        rewriteAll = false
+        return out
     }
 
-    private func clearAdded(_ w: inout WindowState) {
+    private static func clearAdded(_ w: inout WindowState) {
         w.added = AddedIDs()
         for i in w.genres.indices { w.genres[i].added = AddedIDs() }
         for i in w.countries.indices { w.countries[i].added = AddedIDs() }
