@@ -152,11 +152,13 @@ import Testing
         pollUntil([a]) { a.assignment() == [0, 1, 2, 3] }
         #expect(a.assignment() == [0, 1, 2, 3])
         // A second member of the group: the range assignor splits the partitions, so `a` is revoked and
-        // reassigned with half of them, and the cached assignment follows.
+        // reassigned with one contiguous half, and the cached assignment follows.
         let b = try KafkaConsumer(settings: settings, group: "g", topic: f.topic) { _ in [:] }
         pollUntil([a, b]) { a.assignment().count == 2 && b.assignment().count == 2 }
-        #expect(a.assignment() == [0, 1])
-        #expect(b.assignment() == [2, 3])
+        // Which member gets the lower half depends on the order of the broker-made member ids, so the
+        // test asserts the split itself: two contiguous halves that together cover the topic once.
+        let halves = Set([a.assignment(), b.assignment()])
+        #expect(halves == Set([[0, 1], [2, 3]]))
         #expect(seen.contains { if case .revoke = $0 { return true } else { return false } })
     }
 

@@ -161,3 +161,26 @@ final class UnionAllOperator: Operator {
 
     func explain(_ depth: Int) -> [String] { [pad(depth) + "UnionAll"] + children.flatMap { $0.explain(depth + 1) } }
 }
+
+/// A result computed whole and handed out at most `rows` rows at a time: the batch itself when it
+/// fits in one, slices of it otherwise, then nil.
+struct SlicedResult {
+    private var result: Batch?
+    private var emitted = 0
+
+    init(_ result: Batch) { self.result = result }
+
+    mutating func next(rows: Int) -> Batch? {
+        guard let all = result, emitted < all.count else {
+            result = nil
+            return nil
+        }
+        let end = min(all.count, emitted + rows)
+        defer { emitted = end }
+        if emitted == 0 && end == all.count {
+            result = nil
+            return all
+        }
+        return all.slice(emitted..<end)
+    }
+}

@@ -18,9 +18,7 @@ final class TopOneOperator: Operator {
     let child: Operator
     let call: WindowCall
     let outputTypes: [ColumnType]
-    private var computed = false
-    private var result: Batch?
-    private var emitted = 0
+    private var output: SlicedResult?
 
     /// - Parameter call: a ROW_NUMBER with at least one PARTITION BY key.
     init(child: Operator, call: WindowCall) {
@@ -31,25 +29,14 @@ final class TopOneOperator: Operator {
     }
 
     func next() throws -> Batch? {
-        if !computed {
-            computed = true
+        if output == nil {
             let input = try child.drain()
             let rows = try TopOneOperator.firstRows(call, input)
             var columns = rows.count == input.count ? input.columns : input.gather(rows).columns
             columns.append(Column(values: .int64([Int64](repeating: 1, count: rows.count))))
-            result = Batch(columns: columns, count: rows.count)
+            output = SlicedResult(Batch(columns: columns, count: rows.count))
         }
-        guard let all = result, emitted < all.count else {
-            result = nil
-            return nil
-        }
-        let end = min(all.count, emitted + TopOneOperator.outputBatchRows)
-        defer { emitted = end }
-        if emitted == 0 && end == all.count {
-            result = nil
-            return all
-        }
-        return all.slice(emitted..<end)
+        return output!.next(rows: TopOneOperator.outputBatchRows)
     }
 
     /// The rows (ascending) that come first in their partition under `call`'s window order.
@@ -62,18 +49,10 @@ final class TopOneOperator: Operator {
         let orderCmp = RowComparator(columns: orderKeys, keys: call.orderBy)
         let codes = call.orderBy.first.map { SortPrefix.codes(orderKeys[0], $0) } ?? []
 
-        // Each row's key hash (equal keys ⇒ equal hashes), chunks on both cores.
+        // Each row's partition-key hash (equal keys ⇒ equal hashes).
         var hashes = [UInt64](repeating: 0, count: n)
-        let chunkRows = WindowOperator.hashChunkRows
         hashes.withUnsafeMutableBufferPointer { out in
-            DispatchQueue.concurrentPerform(iterations: (n + chunkRows - 1) / chunkRows) { c in
-                let start = c * chunkRows, end = min(n, start + chunkRows)
-                let chunk = start == 0 && end == n ? partKeys : partKeys.map { $0.slice(start..<end) }
-                let encoded = KeyEncoder.encode(chunk, rows: end - start)
-                encoded.bytes.withUnsafeBytes { buf in
-                    for i in 0..<(end - start) { out[start + i] = KeyEncoder.hash(encoded.key(i, in: buf)) }
-                }
-            }
+            WindowOperator.hashPartitionKeys(partKeys, rows: n) { row, hash in out[row] = hash }
         }
         var upper = 0
         for h in hashes where h & TopOneOperator.halfBit != 0 { upper += 1 }

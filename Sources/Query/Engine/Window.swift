@@ -33,9 +33,7 @@ final class WindowOperator: Operator {
     let child: Operator
     let calls: [WindowCall]
     let outputTypes: [ColumnType]
-    private var computed = false
-    private var result: Batch?
-    private var emitted = 0
+    private var output: SlicedResult?
 
     init(child: Operator, calls: [WindowCall]) {
         self.child = child
@@ -44,24 +42,28 @@ final class WindowOperator: Operator {
     }
 
     func next() throws -> Batch? {
-        if !computed {
-            computed = true
+        if output == nil {
             let input = try child.drain()
             var columns = input.columns
             for call in calls { columns.append(try compute(call, input)) }
-            result = Batch(columns: columns, count: input.count)
+            output = SlicedResult(Batch(columns: columns, count: input.count))
         }
-        guard let all = result, emitted < all.count else {
-            result = nil
-            return nil
+        return output!.next(rows: WindowOperator.outputBatchRows)
+    }
+
+    /// Calls `store(row, hash)` once per row with the hash of its partition keys (equal keys ⇒ equal
+    /// hashes: `KeyEncoder` normalizes NULLs, -0.0/0.0 and NaNs), hashing chunks of `hashChunkRows`
+    /// rows on both cores, so `store` must only write to its own row's place.
+    static func hashPartitionKeys(_ partKeys: [Column], rows n: Int, _ store: (Int, UInt64) -> Void) {
+        let chunkRows = hashChunkRows
+        DispatchQueue.concurrentPerform(iterations: (n + chunkRows - 1) / chunkRows) { c in
+            let start = c * chunkRows, end = min(n, start + chunkRows)
+            let chunk = start == 0 && end == n ? partKeys : partKeys.map { $0.slice(start..<end) }
+            let encoded = KeyEncoder.encode(chunk, rows: end - start)
+            encoded.bytes.withUnsafeBytes { buf in
+                for i in 0..<(end - start) { store(start + i, KeyEncoder.hash(encoded.key(i, in: buf))) }
+            }
         }
-        let end = min(all.count, emitted + WindowOperator.outputBatchRows)
-        defer { emitted = end }
-        if emitted == 0 && end == all.count {
-            result = nil
-            return all
-        }
-        return all.slice(emitted..<end)
     }
 
     /// The call's rows in window order (`order`) and the partition bounds: partition p is
@@ -79,19 +81,10 @@ final class WindowOperator: Operator {
         }
         let partKeys = try call.partitionBy.map { try Evaluator.evaluate($0, input) }
         let partCmp = RowComparator(columns: partKeys, keys: partKeys.map { _ in SortKey(expr: .literal(.null, nil), descending: false, nullsFirst: true) })
-        // Hash each row's encoded key (equal keys ⇒ equal hashes: NULLs, -0.0/0.0 and NaNs are normalized).
-        // Chunks are hashed on both cores, and the (hash, row) pairs sorted on both.
+        // Each row's partition-key hash, and the (hash, row) pairs sorted on both cores.
         var hashed = [(hash: UInt64, row: Int32)](repeating: (0, 0), count: n)
-        let chunkRows = WindowOperator.hashChunkRows
         hashed.withUnsafeMutableBufferPointer { out in
-            DispatchQueue.concurrentPerform(iterations: (n + chunkRows - 1) / chunkRows) { c in
-                let start = c * chunkRows, end = min(n, start + chunkRows)
-                let chunk = start == 0 && end == n ? partKeys : partKeys.map { $0.slice(start..<end) }
-                let encoded = KeyEncoder.encode(chunk, rows: end - start)
-                encoded.bytes.withUnsafeBytes { buf in
-                    for i in 0..<(end - start) { out[start + i] = (KeyEncoder.hash(encoded.key(i, in: buf)), Int32(start + i)) }
-                }
-            }
+            WindowOperator.hashPartitionKeys(partKeys, rows: n) { row, hash in out[row] = (hash, Int32(row)) }
         }
         TwoCoreSort.sort(&hashed) { (a: (hash: UInt64, row: Int32), b: (hash: UInt64, row: Int32)) -> Bool in
             a.hash != b.hash ? a.hash < b.hash : a.row < b.row
