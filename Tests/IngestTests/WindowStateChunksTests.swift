@@ -351,6 +351,96 @@ import Testing
         #expect(try s.restored().windows == s.aggregator.snapshot.open)
     }
 
+    /// The kinds (complete or not) of the entries of the chunk the last batch wrote.
+    func kinds(_ s: Stream) throws -> [Bool] { try WindowChunkCodec.entries(s.written.last!!).map(\.complete) }
+
+    @Test func aWindowsFirstEntryIsCompleteWithoutALogAndItsLaterEntriesAreAdditions() throws {
+        var s = Stream()
+        s.add(10, at: 10 * Self.minute)
+        let fresh = s.aggregator.open[10 * Self.minute]!
+        #expect(!fresh.logging && fresh.added.users.isEmpty && fresh.added.sessions.isEmpty, "a window never stored keeps no log")
+        #expect(fresh.genres.allSatisfy { $0.added.users.isEmpty })
+        s.batch()
+        #expect(try kinds(s) == [true])
+        #expect(try WindowChunkCodec.entries(s.written.last!!)[0].window.sessions.count == 10)
+        s.add(5, at: 10 * Self.minute + 1)
+        s.add(2, at: 11 * Self.minute)
+        #expect(s.aggregator.open[10 * Self.minute]!.added.sessions.count == 5, "a stored window logs what it adds")
+        s.batch()
+        // Window 10 adds to its chain; window 11 is new, so complete.
+        #expect(try kinds(s) == [false, true])
+        #expect(try WindowChunkCodec.entries(s.written.last!!)[0].window.sessions.count == 5)
+        #expect(s.state.count == 2, "window 10's chain holds both chunks")
+        #expect(try s.restored().windows == s.aggregator.snapshot.open)
+    }
+
+    @Test func eventsAfterACutDoNotChangeTheCompleteEntryTheCutTook() throws {
+        var s = Stream()
+        s.add(100, at: 10 * Self.minute)
+        let r = s.chunks.record(s.aggregator.takeDirty())
+        // The batch is encoded while the reader goes on folding events into the window it shares sets with.
+        s.add(50, at: 10 * Self.minute + 1)
+        let value = WindowChunkCodec.encode(updates: r.chunk!.windows, names: s.aggregator.keys.names)
+        let entry = try WindowChunkCodec.entries(value)[0].window
+        #expect(entry.sessions.count == 100 && entry.events == 100)
+        #expect(s.aggregator.open[10 * Self.minute]!.sessions.count == 150)
+        #expect(s.aggregator.open[10 * Self.minute]!.added.sessions.count == 50)
+        s.state[r.chunk!.key] = value
+        s.batch()
+        #expect(try s.restored().windows == s.aggregator.snapshot.open)
+    }
+
+    @Test func aGroupFirstSeenAfterItsWindowWasStoredIsRestoredWithItsUsers() throws {
+        var s = Stream()
+        s.add(20, at: 10 * Self.minute)
+        s.batch()
+        let horror = s.aggregator.keys.id("Horror"), chile = s.aggregator.keys.id("Chile"), paused = s.aggregator.keys.id("paused")
+        for u: UInt64 in [7, 8, 7, 0] {
+            s.aggregator.add(WindowEvent(eventTime: 10 * Self.minute + 2, user: u, session: 1_000 + u, action: paused, genre: horror,
+                                         country: chile, duration: nil, isSkip: false), partition: 0, now: 0)
+        }
+        s.batch()
+        #expect(try kinds(s) == [false])
+        let (windows, _) = try s.restored()
+        #expect(windows == s.aggregator.snapshot.open)
+        #expect(windows[0].genres["Horror"]?.users.values == [7, 8, 0] && windows[0].genres["Horror"]?.events == 4)
+        #expect(windows[0].countries["Chile"]?.users.values == [7, 8, 0])
+        #expect(windows[0].actions["paused"] == 4)
+    }
+
+    @Test func aSparseStreamOfOneEventPerWindowRestartsIntoTheSameWindowsAndCarriesOnWithAdditions() throws {
+        var s = Stream()
+        var minute: Int64 = 10
+        for _ in 0..<30 {
+            if minute > 10 { s.add(1, at: (minute - 1) * Self.minute + 1) }   // a second event into a window the last batch stored
+            for _ in 0..<4 {
+                s.add(1, at: minute * Self.minute)
+                minute += 1
+            }
+            s.batch()
+        }
+        #expect(s.aggregator.open.count == 3, "2 minutes' lateness keeps the latest three windows open")
+        let (windows, chunks) = try s.restored()
+        #expect(windows == s.aggregator.snapshot.open)
+        #expect(chunks.home == s.chunks.home && chunks.live == s.chunks.live)
+        // A restarted consumer: its windows were stored, so what they add next is stored as additions.
+        var again = Stream()
+        again.aggregator.keys = s.aggregator.keys
+        var snapshot = s.aggregator.watermarkSnapshot
+        snapshot.open = windows
+        again.aggregator.restore(snapshot)
+        again.chunks = chunks
+        again.state = s.state
+        again.next = s.next
+        #expect(again.aggregator.open.values.allSatisfy { $0.logging })
+        again.add(3, at: (minute - 1) * Self.minute + 5)
+        again.batch()
+        #expect(try kinds(again) == [false])
+        s.add(3, at: (minute - 1) * Self.minute + 5)
+        s.batch()
+        #expect(try again.restored().windows == s.aggregator.snapshot.open)
+    }
+
     @Test func anAdditionsEntryReadsBackItsKindCountersAndAddedIDs() throws {
         var w = fullWindow()
         let names = ["started", "Drama", "USA", "stopped"]

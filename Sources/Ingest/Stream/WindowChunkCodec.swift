@@ -54,9 +54,9 @@ enum WindowChunkCodec {
             func u32(_ v: UInt32) { raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt32.self); at += 4 }
             func u64(_ v: UInt64) { raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt64.self); at += 8 }
             func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
-            func ids(_ s: [UInt64]) {
+            func ids(_ s: UpdateIDs) {
                 u32(UInt32(s.count))
-                for v in s { u64(v) }
+                s.forEachID { u64($0) }
             }
             func groups(_ g: [KeyAdditions]) {
                 u32(UInt32(g.count))
