@@ -21,8 +21,9 @@ struct StreamBatch {
     var storedBefore: [Int32: Int64] = [:]
     /// The `watermark` state value (JSON of `WindowSnapshot` without the open windows).
     var watermark: String = ""
-    /// The open windows changed in this batch, stored as one `windows:<n>` chunk (`WindowStateChunks`).
-    var windowChunk: (key: String, windows: [WindowState])?
+    /// The open windows changed in this batch (what each added since it was last stored), stored as one
+    /// `windows:<n>` chunk (`WindowStateChunks`).
+    var windowChunk: (key: String, windows: [WindowUpdate])?
     /// State keys to remove: window chunks (and earlier versions' `window:<start>` keys) no longer needed.
     var removedStateKeys: [String] = []
     /// The names of the windows' key ids (the aggregator's `KeyTable` when the batch was cut).
@@ -69,7 +70,7 @@ struct StreamBatch {
             }
         }
         if let e = errors.compactMap({ $0 }).first { throw e }
-        let chunk = windowChunk.map { (key: $0.key, value: WindowChunkCodec.encode($0.windows, names: keyNames)) }
+        let chunk = windowChunk.map { (key: $0.key, value: WindowChunkCodec.encode(updates: $0.windows, names: keyNames)) }
         let ns = namespace
         try writer.commit { tx in
             for (t, segment) in zip(tables, segments) { try tx.addSegments([segment!], to: t.schema.name) }

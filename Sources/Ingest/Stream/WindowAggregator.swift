@@ -61,6 +61,8 @@ struct KeyGroup: Equatable {
     var key: Int32
     var events: Int64
     var users: HashSet
+    /// Users added since the window was last stored (`added.users`).
+    var added = AddedIDs()
 }
 
 /// The running aggregates of one open window. Actions, genres and countries are `KeyTable` ids in small
@@ -76,8 +78,21 @@ struct WindowState: Equatable {
     var actions: [KeyCount] = []
     var genres: [KeyGroup] = []
     var countries: [KeyGroup] = []
+    /// Users and sessions added since the window was last stored (the next `WindowUpdate` takes them), kept
+    /// only while `logging`.
+    var added = AddedIDs()
+    /// Whether the window has been stored (its next update can be additions, so `added` logs its new IDs).
+    /// False until its first update is taken: that one is complete and shares the sets, so a window that is
+    /// opened, stored once and closed (a sparse backfill) allocates no log. Not part of the window's value.
+    var logging = false
 
     init(start: Int64) { self.start = start }
+
+    static func == (a: WindowState, b: WindowState) -> Bool {
+        a.start == b.start && a.events == b.events && a.users == b.users && a.sessions == b.sessions
+            && a.durationSum == b.durationSum && a.durationCount == b.durationCount && a.skips == b.skips
+            && a.actions == b.actions && a.genres == b.genres && a.countries == b.countries
+    }
 
     /// The same JSON `JSONEncoder` would write for `StoredWindow` (read back with `JSONDecoder`): the window
     /// state format of earlier versions, still read on restart; chunks are now written by `WindowChunkCodec`,
@@ -219,6 +234,8 @@ struct WindowAggregator {
     var lateCounts: [Int64: Int64] = [:]
     /// Starts of windows opened, changed or closed since the last `takeDirty`.
     private(set) var dirty: Set<Int64> = []
+    /// Set by `markAllOpenDirty`: the next `takeDirty` returns complete updates.
+    private var rewriteAll = false
     /// The start last added to `dirty` by `add` (consecutive events mostly fall in one window).
     private var lastDirty: Int64?
     /// Set when the partitions or the restored state changed since `advance` last ran: `add` then
@@ -252,23 +269,60 @@ struct WindowAggregator {
     /// Marks every open window changed, so the next `takeDirty` returns them all (state compaction).
     mutating func markAllOpenDirty() {
         dirty.formUnion(open.keys)
+        rewriteAll = true
     }
 
     mutating func restore(_ s: WindowSnapshot) {
         watermark = s.watermark
         partitionMax = [:]
         for (k, v) in s.partitionMax { if let p = Int32(k) { partitionMax[p] = v } }
-        open = Dictionary(uniqueKeysWithValues: s.open.map { ($0.start, $0.state(keys: &keys)) })
+        // Restored windows are stored: they log what they add, for updates of additions.
+        open = Dictionary(uniqueKeysWithValues: s.open.map { w in
+            var state = w.state(keys: &keys)
+            state.logging = true
+            return (w.start, state)
+        })
         starts = Heap(open.keys)
         watermarkStale = true
         dirty = []
         lastDirty = nil
+        rewriteAll = false
     }
 
-    /// The windows changed since the last call: each start with its state, or nil when it was closed.
-    mutating func takeDirty() -> [(start: Int64, window: WindowState?)] {
-        defer { dirty = []; lastDirty = nil }
-        return dirty.sorted().map { ($0, open[$0]) }
+    /// The windows changed since the last call, in start order: each start with what to store of it (the IDs
+    /// it added since it was last stored; its complete state, sharing its sets, when it was never stored or
+    /// after `markAllOpenDirty`), or nil when it was closed. Moves the added IDs out of the windows, so a
+    /// batch of additions shares no set with them and the next event into a window does not copy its sets
+    /// while the batch is being stored (a complete entry does share them: the first event after it copies
+    /// the window's sets once, while they are at most one batch's IDs unless a compaction wrote them).
+    mutating func takeDirty() -> [(start: Int64, window: WindowUpdate?)] {
+        // A loop, not `map`: a closure capturing `self` made each window's in-place update copy `open`.
+        var out: [(start: Int64, window: WindowUpdate?)] = []
+        out.reserveCapacity(dirty.count)
+        for start in dirty.sorted() {
+            guard let i = open.index(forKey: start) else {
+                out.append((start, nil))
+                continue
+            }
+            if rewriteAll || !open.values[i].logging {
+                out.append((start, WindowUpdate(complete: open.values[i])))
+                Self.clearAdded(&open.values[i])
+                open.values[i].logging = true
+            } else {
+                out.append((start, WindowUpdate(additionsOf: &open.values[i])))
+            }
+        }
+        dirty = []
+        lastDirty = nil
+        rewriteAll = false
+        return out
+    }
+
+    private static func clearAdded(_ w: inout WindowState) {
+        guard w.logging else { return }
+        w.added = AddedIDs()
+        for i in w.genres.indices { w.genres[i].added = AddedIDs() }
+        for i in w.countries.indices { w.countries[i].added = AddedIDs() }
     }
 
     // MARK: partitions
@@ -378,26 +432,28 @@ struct WindowAggregator {
     @inline(__always)
     private static func fold(_ e: WindowEvent, into w: inout WindowState) {
         w.events += 1
-        w.users.insert(e.user)
-        w.sessions.insert(e.session)
+        let log = w.logging
+        if w.users.insert(e.user) && log { w.added.users.append(e.user) }
+        if w.sessions.insert(e.session) && log { w.added.sessions.append(e.session) }
         if let d = e.duration {
             w.durationSum += d
             w.durationCount += 1
         }
         if e.isSkip { w.skips += 1 }
         if let i = w.actions.firstIndex(where: { $0.key == e.action }) { w.actions[i].events += 1 } else { w.actions.append(KeyCount(key: e.action, events: 1)) }
-        count(e.genre, user: e.user, in: &w.genres)
-        count(e.country, user: e.user, in: &w.countries)
+        count(e.genre, user: e.user, in: &w.genres, log: log)
+        count(e.country, user: e.user, in: &w.countries, log: log)
     }
 
     @inline(__always)
-    private static func count(_ key: Int32, user: UInt64, in groups: inout [KeyGroup]) {
+    private static func count(_ key: Int32, user: UInt64, in groups: inout [KeyGroup], log: Bool) {
         if let i = groups.firstIndex(where: { $0.key == key }) {
             groups[i].events += 1
-            groups[i].users.insert(user)
+            if groups[i].users.insert(user) && log { groups[i].added.users.append(user) }
         } else {
             var g = KeyGroup(key: key, events: 1, users: HashSet())
             g.users.insert(user)
+            if log { g.added.users.append(user) }
             groups.append(g)
         }
     }

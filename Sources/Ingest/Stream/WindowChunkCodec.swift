@@ -18,9 +18,82 @@ import Foundation
 ///         u32 genre count, then: u32 name index, i64 events, set users
 ///         u32 country count, then: u32 name index, i64 events, set users
 ///
-/// Version history: `nqw1` (this one) since branch streamrate; before it, a JSON array of `StoredWindow`.
+/// `nqw2:` (written since branch streamlive) is the same with one byte before each window's `start`: 1 when the
+/// window's sets are complete, 0 when they are only the IDs added since the window was last stored
+/// (`WindowUpdate`); its action and group lists are always complete (a group's `set users` follows that byte).
+///
+/// Version history: `nqw2` since branch streamlive; `nqw1` since branch streamrate (still read, as complete
+/// windows); before it, a JSON array of `StoredWindow` (still read).
 enum WindowChunkCodec {
     static let prefix = "nqw1:"
+    static let prefix2 = "nqw2:"
+
+    /// The stored value (`nqw2`) of a chunk holding these window updates (key ids resolved through `names`).
+    static func encode(updates: [WindowUpdate], names: [String]) -> String {
+        var local: [Int32: UInt32] = [:]
+        var used: [Int32] = []
+        func note(_ k: Int32) {
+            if local[k] == nil {
+                local[k] = UInt32(used.count)
+                used.append(k)
+            }
+        }
+        var size = 8
+        for w in updates {
+            size += 1 + 40 + 8 + 8 * (w.users.count + w.sessions.count) + 12
+            size += 12 * w.actions.count
+            for a in w.actions { note(a.key) }
+            for g in w.genres { note(g.key); size += 16 + 8 * g.users.count }
+            for c in w.countries { note(c.key); size += 16 + 8 * c.users.count }
+        }
+        let nameBytes = used.map { Array(names[Int($0)].utf8) }
+        size += nameBytes.reduce(0) { $0 + 4 + $1.count }
+        var data = Data(count: size)
+        data.withUnsafeMutableBytes { (raw: UnsafeMutableRawBufferPointer) -> Void in
+            var at = 0
+            func u32(_ v: UInt32) { raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt32.self); at += 4 }
+            func u64(_ v: UInt64) { raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt64.self); at += 8 }
+            func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
+            func ids(_ s: UpdateIDs) {
+                u32(UInt32(s.count))
+                s.forEachID { u64($0) }
+            }
+            func groups(_ g: [KeyAdditions]) {
+                u32(UInt32(g.count))
+                for x in g {
+                    u32(local[x.key]!)
+                    i64(x.events)
+                    ids(x.users)
+                }
+            }
+            u32(UInt32(nameBytes.count))
+            for b in nameBytes {
+                u32(UInt32(b.count))
+                for byte in b { raw[at] = byte; at += 1 }
+            }
+            u32(UInt32(updates.count))
+            for w in updates {
+                raw[at] = w.complete ? 1 : 0
+                at += 1
+                i64(w.start)
+                i64(w.events)
+                u64(w.durationSum.bitPattern)
+                i64(w.durationCount)
+                i64(w.skips)
+                ids(w.users)
+                ids(w.sessions)
+                u32(UInt32(w.actions.count))
+                for a in w.actions {
+                    u32(local[a.key]!)
+                    i64(a.events)
+                }
+                groups(w.genres)
+                groups(w.countries)
+            }
+            precondition(at == size, "the chunk's size was computed exactly")
+        }
+        return prefix2 + data.base64EncodedString()
+    }
 
     /// The stored value of a chunk holding `windows` (key ids resolved through `names`).
     static func encode(_ windows: [WindowState], names: [String]) -> String {
@@ -88,13 +161,22 @@ enum WindowChunkCodec {
         return prefix + data.base64EncodedString()
     }
 
-    /// The windows of a stored chunk value, in either format (`nqw1:` binary, or an earlier version's JSON).
+    /// The windows of a stored chunk value, in any format (`nqw2:` and `nqw1:` binary, or an earlier version's
+    /// JSON), without saying which hold only additions (`entries` does).
+    /// - Throws: `DecodingError` as `entries`.
+    static func decode(_ value: String) throws -> [StoredWindow] { try entries(value).map(\.window) }
+
+    /// The windows of a stored chunk value, each with whether its sets are complete (always, except in
+    /// `nqw2` entries of additions).
     /// - Throws: `DecodingError` when the value is neither a well-formed binary chunk nor a JSON array of
     ///   `StoredWindow`.
-    static func decode(_ value: String) throws -> [StoredWindow] {
-        guard value.hasPrefix(prefix) else { return try JSONDecoder().decode([StoredWindow].self, from: Data(value.utf8)) }
+    static func entries(_ value: String) throws -> [(complete: Bool, window: StoredWindow)] {
+        let version2 = value.hasPrefix(prefix2)
+        guard version2 || value.hasPrefix(prefix) else {
+            return try JSONDecoder().decode([StoredWindow].self, from: Data(value.utf8)).map { (true, $0) }
+        }
         guard let data = Data(base64Encoded: String(value.dropFirst(prefix.count))) else { throw corrupt("not base64") }
-        return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> [StoredWindow] in
+        return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) throws -> [(complete: Bool, window: StoredWindow)] in
             var at = 0
             func need(_ n: Int) throws { if n < 0 || raw.count - at < n { throw corrupt("truncated at byte \(at)") } }
             func u32() throws -> UInt32 {
@@ -143,9 +225,16 @@ enum WindowChunkCodec {
                 }
                 return g
             }
-            var windows: [StoredWindow] = []
-            let windowCount = try count(60)
+            var windows: [(complete: Bool, window: StoredWindow)] = []
+            let windowCount = try count(version2 ? 61 : 60)
             for _ in 0..<windowCount {
+                var complete = true
+                if version2 {
+                    try need(1)
+                    guard raw[at] <= 1 else { throw corrupt("window kind \(raw[at]) at byte \(at)") }
+                    complete = raw[at] == 1
+                    at += 1
+                }
                 let start = try i64()
                 var w = StoredWindow(WindowState(start: start), names: [])
                 w.events = try i64()
@@ -162,7 +251,7 @@ enum WindowChunkCodec {
                 }
                 w.genres = try groups()
                 w.countries = try groups()
-                windows.append(w)
+                windows.append((complete, w))
             }
             guard at == raw.count else { throw corrupt("\(raw.count - at) bytes after the last window") }
             return windows

@@ -4,18 +4,23 @@ import Foundation
 /// (and that are still open) as one state value, `windows:<n>` (`WindowChunkCodec`), instead
 /// of one `window:<start>` key per window: one SQLite statement per batch instead of two per window.
 ///
-/// A window's latest state is in the highest-numbered chunk that holds it. A chunk is removed (in the
-/// same transaction) once none of its windows has its latest state there (each was closed or written
-/// again later). A live chunk may still hold stale entries: windows written again later (a higher chunk
-/// wins) or closed since (their end is at or before the stored watermark, so `restore` drops them).
-/// When the stored entries exceed twice the open windows plus 1,024, the consumer rewrites every open
-/// window into the next chunk (`needsCompaction`), which frees every older chunk.
+/// A batch writes of each changed window a `WindowUpdate`: its counters and the distinct IDs it added
+/// since it was last stored, so the bytes a batch writes do not grow with the window. A window's state
+/// is therefore its chain: the chunk of its last complete entry (or of its first entry) and every chunk
+/// with additions to it after that; `restore` replays them in chunk order (sets united, counters from the
+/// latest). A chunk is removed (in the same transaction) once it is in no open window's chain (each of its
+/// windows was closed or written complete again later). A live chunk may still hold stale entries:
+/// windows written complete again later or closed since (their end is at or before the stored watermark,
+/// so `restore` drops them). When the stored entries exceed twice the open windows plus 1,024 (stale ones
+/// and long chains alike), the consumer writes every open window complete into the next chunk
+/// (`needsCompaction`), which frees every older chunk.
 ///
 /// `window:<start>` keys written by earlier versions are read, and removed when their window changes.
 struct WindowStateChunks: Equatable {
-    /// Open window start → number of the chunk holding its latest state (`legacy`: its own `window:` key).
-    private(set) var home: [Int64: Int64] = [:]
-    /// Chunk number → windows whose latest state it holds.
+    /// Open window start → numbers of the chunks holding its state, oldest first (`legacy`: its own
+    /// `window:` key, always first).
+    private(set) var home: [Int64: [Int64]] = [:]
+    /// Chunk number → open windows whose chain holds it.
     private(set) var live: [Int64: Int] = [:]
     /// Chunk number → windows it holds, live or stale.
     private var entries: [Int64: Int] = [:]
@@ -35,22 +40,24 @@ struct WindowStateChunks: Equatable {
     func needsCompaction(openWindows: Int) -> Bool { storedEntries > 2 * openWindows + 1024 }
 
     /// Records one batch's changed windows (`window` nil: closed) and returns what its transaction
-    /// writes: the new chunk (key and windows, in start order), if any window is still open, and the
-    /// keys to remove.
-    mutating func record(_ changed: [(start: Int64, window: WindowState?)]) -> (chunk: (key: String, windows: [WindowState])?, remove: [String]) {
+    /// writes: the new chunk (key and window updates, in the given order), if any window is still open,
+    /// and the keys to remove.
+    mutating func record(_ changed: [(start: Int64, window: WindowUpdate?)]) -> (chunk: (key: String, windows: [WindowUpdate])?, remove: [String]) {
         var remove = pendingRemovals
         pendingRemovals = []
-        var written: [WindowState] = []
+        var written: [WindowUpdate] = []
         for (start, window) in changed {
-            if let h = home.removeValue(forKey: start) {
-                if h == Self.legacy {
-                    remove.append(Self.legacyKey(start))
-                } else {
-                    live[h]! -= 1
-                    if live[h] == 0 {
-                        live[h] = nil
-                        storedEntries -= entries.removeValue(forKey: h)!
-                        remove.append(Self.chunkKey(h))
+            if window?.complete ?? true, let chain = home.removeValue(forKey: start) {
+                for h in chain {
+                    if h == Self.legacy {
+                        remove.append(Self.legacyKey(start))
+                    } else {
+                        live[h]! -= 1
+                        if live[h] == 0 {
+                            live[h] = nil
+                            storedEntries -= entries.removeValue(forKey: h)!
+                            remove.append(Self.chunkKey(h))
+                        }
                     }
                 }
             }
@@ -59,19 +66,20 @@ struct WindowStateChunks: Equatable {
         guard !written.isEmpty else { return (nil, remove) }
         let n = next
         next += 1
-        for w in written { home[w.start] = n }
+        for w in written { home[w.start, default: []].append(n) }
         live[n] = written.count
         entries[n] = written.count
         storedEntries += written.count
         return ((Self.chunkKey(n), written), remove)
     }
 
-    /// The open windows stored in `state` (a namespace's values): the latest state of each start found in
-    /// `window:<start>` keys and `windows:<n>` chunks, without those that ended at or before `watermark`
-    /// (closed windows left in a live chunk), and the bookkeeping that goes with them.
+    /// The open windows stored in `state` (a namespace's values): the state of each start found in
+    /// `window:<start>` keys and `windows:<n>` chunks (its entries replayed in chunk order: a complete entry
+    /// replaces, additions are united), without those that ended at or before `watermark` (closed windows
+    /// left in a live chunk), and the bookkeeping that goes with them.
     /// - Throws: `StreamError.badState` naming the key that does not decode.
     static func restore(state: [String: String], namespace: String, watermark: Int64, windowSize: Int64) throws -> (windows: [StoredWindow], chunks: WindowStateChunks) {
-        var latest: [Int64: (StoredWindow, Int64)] = [:]
+        var latest: [Int64: (StoredWindow, [Int64])] = [:]
         var chunks = WindowStateChunks()
         func decode<T: Decodable>(_ type: T.Type, _ key: String, _ value: String) throws -> T {
             do { return try JSONDecoder().decode(type, from: Data(value.utf8)) } catch {
@@ -80,7 +88,7 @@ struct WindowStateChunks: Equatable {
         }
         for (k, v) in state where k.hasPrefix("window:") {
             let w = try decode(StoredWindow.self, k, v)
-            latest[w.start] = (w, legacy)
+            latest[w.start] = (w, [legacy])
         }
         var numbered: [(Int64, String)] = []
         for (k, v) in state where k.hasPrefix("windows:") {
@@ -92,19 +100,27 @@ struct WindowStateChunks: Equatable {
         }
         numbered.sort { $0.0 < $1.0 }
         for (n, v) in numbered {
-            let ws: [StoredWindow]
-            do { ws = try WindowChunkCodec.decode(v) } catch {
+            let ws: [(complete: Bool, window: StoredWindow)]
+            do { ws = try WindowChunkCodec.entries(v) } catch {
                 throw StreamError.badState(namespace: namespace, key: chunkKey(n), detail: "\(error)")
             }
             chunks.entries[n] = ws.count
             chunks.storedEntries += ws.count
-            for w in ws { latest[w.start] = (w, n) }
+            for (complete, w) in ws {
+                if !complete, var (stored, chain) = latest.removeValue(forKey: w.start) {
+                    stored.add(w)
+                    chain.append(n)
+                    latest[w.start] = (stored, chain)
+                } else {
+                    latest[w.start] = (w, [n])
+                }
+            }
         }
         var windows: [StoredWindow] = []
-        for (start, (w, n)) in latest where start &+ windowSize > watermark {
+        for (start, (w, chain)) in latest where start &+ windowSize > watermark {
             windows.append(w)
-            chunks.home[start] = n
-            if n != legacy { chunks.live[n, default: 0] += 1 }
+            chunks.home[start] = chain
+            for n in chain where n != legacy { chunks.live[n, default: 0] += 1 }
         }
         for (n, _) in numbered where chunks.live[n] == nil {
             chunks.storedEntries -= chunks.entries.removeValue(forKey: n)!
@@ -125,5 +141,23 @@ struct WindowStateChunks: Equatable {
         }
         out += "]"
         return out
+    }
+}
+
+extension StoredWindow {
+    /// Applies a later entry of additions: its counters replace these, its IDs are added to these sets.
+    mutating func add(_ later: StoredWindow) {
+        events = later.events; durationSum = later.durationSum; durationCount = later.durationCount; skips = later.skips
+        for v in later.users { users.insert(v) }
+        for v in later.sessions { sessions.insert(v) }
+        actions = later.actions
+        func unite(_ mine: inout [String: GroupCount], _ theirs: [String: GroupCount]) {
+            for (k, g) in theirs {
+                mine[k, default: GroupCount()].events = g.events
+                for v in g.users { mine[k]!.users.insert(v) }
+            }
+        }
+        unite(&genres, later.genres)
+        unite(&countries, later.countries)
     }
 }
