@@ -11,7 +11,10 @@ Builds nothing: pass a release nq binary with --nq. Steps:
      (os.wait4 ru_maxrss of that process; DuckDB's includes the Python interpreter). The DuckDB text is sqlglot's BigQuery -> DuckDB translation.
 Prints a markdown table with the ratios nq/DuckDB.
 
-Example: python3 Benchmarks/query_bench.py --nq .build/release/nq --events 10000000 --workdir /tmp/nqq
+Example (build the binary as release binaries are built, with the Swift runtime linked in, which takes about
+a third off nq's start-up CPU; see docs/BENCHMARKS.md):
+  swift build -c release --product nq --static-swift-stdlib
+  python3 Benchmarks/query_bench.py --nq .build/release/nq --events 10000000 --workdir /tmp/nqq
 """
 from __future__ import annotations
 

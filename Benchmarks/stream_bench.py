@@ -19,7 +19,7 @@ Two scenarios (`--scenarios`, default both), each on its own topic:
   (`live.jsonl`, every CSV field typed as `nq produce` types it, plus `event_time`), which `nq produce` sends
   in file order. 1 M events then span 4 s of event time: one 1-minute (or 1-hour) window holds them all.
 
-    swift build -c release --scratch-path .build-rel --product nq
+    swift build -c release --scratch-path .build-rel --product nq --static-swift-stdlib
     python3 Benchmarks/stream_bench.py --nq .build-rel/release/nq --events 1000000
 """
 from __future__ import annotations

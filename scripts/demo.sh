@@ -9,7 +9,7 @@ scripts/setup.sh
 EVENTS="${EVENTS:-1000000}"
 SEED="${SEED:-7}"
 echo "== build (release)"
-swift build -c release --product nq
+swift build -c release --product nq --static-swift-stdlib   # Swift runtime linked in: ~30 % less start-up CPU (docs/BENCHMARKS.md)
 NQ="$PWD/.build/release/nq"
 export NQ_STORE="$PWD/demo/nq-data"
 mkdir -p demo

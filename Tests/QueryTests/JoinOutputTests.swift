@@ -185,4 +185,37 @@ import Testing
         let few = Column(values: .string(StringArray(["u", "v", "u"])), validity: [true, true, false])
         #expect(HashJoinOperator.dictionary(of: few) == DictionaryColumn(entries: StringArray(["u", "v"]), codes: [0, 1, 0], validity: [true, true, false]))
     }
+
+    @Test(arguments: [
+        ("explain select d.g, count(*), sum(f.v) from f join d using (k) group by 1", true),
+        ("explain select d.g, count(*) from f join d on f.k = d.k group by 1", true),
+        ("explain select d.g, f.v, count(*) from f join d using (k) group by 1, 2", true),
+        ("explain select d.g, count(*) from f left join d using (k) group by 1", false),
+        ("explain select d.g, count(*) from f join d on f.k = d.k and f.v < length(d.name) group by 1", false),
+        ("explain select d.g, count(d.g) from f join d using (k) group by 1", false),
+        ("explain select lower(d.g), count(*) from f join d using (k) group by 1", false),
+        ("explain select d.name, count(*) from f join d using (k) group by 1", true),
+        ("explain select f.v, count(*) from f join d using (k) group by 1", false),
+    ])
+    func explainShowsDictionaryGroupKeysOnlyForAnInnerJoinsBuildStringReadOnlyAsAKey(sql: String, applies: Bool) throws {
+        let (store, path) = try Self.store(); defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try QueryEngine(store: store).execute(sql)[0]
+        let plan = (0..<r.rowCount).map { "\(r.value(row: $0, column: 0))" }.joined(separator: "\n")
+        #expect(plan.contains("group keys by dictionary") == applies, "\(plan)")
+    }
+
+    static let duplicateBuildKeys = [
+        "create table a as select 1 as k, 10 as v union all select 1, 20 union all select 2, 5 union all select 3, 7 union all select cast(null as int64), 1",
+        "create table b as select 1 as k, 'x' as g union all select 1, 'y' union all select 2, cast(null as string) union all select 2, 'x' union all select 4, 'z'",
+    ]
+
+    /// Build keys 1 and 2 twice each (one with a NULL genre), probe key 3 and NULL unmatched: grouped by
+    /// the build-side genre through its dictionary, each probe row counts once per matching build row.
+    @Test func groupingByABuildStringWithDuplicateBuildKeysCountsEveryPair() throws {
+        let got = try Self.rows(Self.duplicateBuildKeys + ["select b.g, count(*), sum(a.v) from a join b using (k) group by 1 order by 1"])
+        #expect(got == [[.null, .int64(1), .int64(5)], [.string("x"), .int64(3), .int64(35)], [.string("y"), .int64(2), .int64(30)]])
+        let two = try Self.rows(Self.duplicateBuildKeys + ["select b.g, a.k, count(*), sum(a.v) from a join b using (k) group by 1, 2 order by 1, 2"])
+        #expect(two == [[.null, .int64(2), .int64(1), .int64(5)], [.string("x"), .int64(1), .int64(2), .int64(30)],
+                        [.string("x"), .int64(2), .int64(1), .int64(5)], [.string("y"), .int64(1), .int64(2), .int64(30)]])
+    }
 }

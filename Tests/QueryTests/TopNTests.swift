@@ -85,6 +85,17 @@ import Testing
              filter: { $0.id % 3 == 0 }, limit: 9),
         Case(sql: "select id from p where k is not null order by d, id limit 20", key: { $0.d.map(Double.init) }, descending: false, nullsFirst: true,
              filter: { $0.k != nil }, limit: 20),
+        // Seeded from zone maps (no filter, or only the key's IS NOT NULL).
+        Case(sql: "select id from p where x is not null order by x desc, id limit 12", key: { $0.x }, descending: true, nullsFirst: false,
+             filter: { $0.x != nil }, limit: 12),
+        Case(sql: "select id from p where k is not null and k is not null order by k nulls first, id limit 40", key: { $0.k.map(Double.init) },
+             descending: false, nullsFirst: true, filter: { $0.k != nil }, limit: 40),
+        Case(sql: "select id from p order by d desc nulls first, id limit 30", key: { $0.d.map(Double.init) }, descending: true, nullsFirst: true, limit: 30),
+        // Not seeded: the filter drops the rows that hold the blocks' maxima (a seed would drop every row).
+        Case(sql: "select id from p where x < 1000 order by x desc, id limit 5", key: { $0.x }, descending: true, nullsFirst: false,
+             filter: { ($0.x ?? .nan) < 1000 }, limit: 5),
+        Case(sql: "select id from p where k is not null order by x desc, id limit 5", key: { $0.x }, descending: true, nullsFirst: false,
+             filter: { $0.k != nil }, limit: 5),
     ]
 
     @Test(arguments: cases) func topRowsMatchASwiftSortOfAllRows(_ c: Case) throws {
@@ -97,22 +108,69 @@ import Testing
         #expect((0..<r.rowCount).map { r.value(row: $0, column: 0) } == Array(want))
     }
 
+    @Test(arguments: [
+        ("explain select id from p order by x desc, id limit 12", true),
+        ("explain select id from p where x is not null order by x desc limit 3", true),
+        ("explain select id, k from p where k is not null order by k limit 3", true),
+        ("explain select id from p where x < 1000 order by x desc limit 5", false),
+        ("explain select id from p where k is not null order by x desc limit 5", false),
+        ("explain select id from p where x is not null or id = 3 order by x desc limit 5", false),
+        ("explain select id from p order by x desc", false),
+    ])
+    func explainShowsTheZoneMapSeedOnlyWhenNoFilterDropsAKeyedRow(sql: String, seeded: Bool) throws {
+        let (store, path) = try Self.store(); defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try QueryEngine(store: store).execute(sql)[0]
+        let plan = (0..<r.rowCount).map { "\(r.value(row: $0, column: 0))" }.joined(separator: "\n")
+        #expect(plan.contains("top-N bound seeded from zone maps") == seeded, "\(plan)")
+    }
+
+    @Test func theSeedIsTheKeepThBestBlockExtremeIgnoringNullOnlyAndNaNBlocks() {
+        let zones = [ZoneMap(rowCount: 4, nullCount: 0, min: .int64(1), max: .int64(9)),
+                     ZoneMap(rowCount: 4, nullCount: 4, min: nil, max: nil),
+                     ZoneMap(rowCount: 4, nullCount: 1, min: .int64(3), max: .int64(5)),
+                     ZoneMap(rowCount: 4, nullCount: 0, min: nil, max: nil),   // NaN
+                     ZoneMap(rowCount: 4, nullCount: 0, min: .int64(-2), max: .int64(7))]
+        #expect(TopNBound(descending: true, nullsFirst: false, keep: 1).seed(from: zones) == .int64(9))
+        #expect(TopNBound(descending: true, nullsFirst: false, keep: 2).seed(from: zones) == .int64(7))
+        #expect(TopNBound(descending: true, nullsFirst: false, keep: 3).seed(from: zones) == .int64(5))
+        #expect(TopNBound(descending: true, nullsFirst: false, keep: 4).seed(from: zones) == nil)
+        #expect(TopNBound(descending: false, nullsFirst: true, keep: 2).seed(from: zones) == .int64(1))
+        #expect(TopNBound(descending: false, nullsFirst: true, keep: 3).seed(from: zones) == .int64(3))
+    }
+
+    @Test func aBoundOnlyTightensAndIgnoresNullAndNaN() {
+        let desc = TopNBound(descending: true, nullsFirst: false, keep: 3)
+        desc.tighten(to: .float64(5))
+        desc.tighten(to: .float64(4))
+        #expect(desc.current == .float64(5))
+        desc.tighten(to: .null)
+        desc.tighten(to: .float64(.nan))
+        #expect(desc.current == .float64(5))
+        desc.tighten(to: .float64(8))
+        #expect(desc.current == .float64(8))
+        let asc = TopNBound(descending: false, nullsFirst: true, keep: 3)
+        asc.tighten(to: .date(9))
+        asc.tighten(to: .date(12))
+        asc.tighten(to: .date(4))
+        #expect(asc.current == .date(4))
+    }
+
     @Test func aBoundSkipsBlocksWhoseZoneCannotBeatIt() {
-        let desc = TopNBound(descending: true, nullsFirst: false)
+        let desc = TopNBound(descending: true, nullsFirst: false, keep: 10)
         #expect(!desc.mayMatch(ZoneMap(rowCount: 10, nullCount: 0, min: .int64(1), max: .int64(4)), below: .int64(5)))
         #expect(desc.mayMatch(ZoneMap(rowCount: 10, nullCount: 0, min: .int64(1), max: .int64(5)), below: .int64(5)))
         #expect(!desc.mayMatch(ZoneMap(rowCount: 10, nullCount: 10, min: nil, max: nil), below: .int64(5)))
         #expect(desc.mayMatch(ZoneMap(rowCount: 10, nullCount: 1, min: nil, max: nil), below: .float64(5)))   // NaN: unknown
-        let ascNullsFirst = TopNBound(descending: false, nullsFirst: true)
+        let ascNullsFirst = TopNBound(descending: false, nullsFirst: true, keep: 10)
         #expect(ascNullsFirst.mayMatch(ZoneMap(rowCount: 10, nullCount: 1, min: .date(9), max: .date(12)), below: .date(5)))
         #expect(!ascNullsFirst.mayMatch(ZoneMap(rowCount: 10, nullCount: 0, min: .date(6), max: .date(12)), below: .date(5)))
     }
 
     @Test func aBoundKeepsTiesNullsThatSortFirstAndAscendingNaN() {
         let column = Column(values: .float64([3, .nan, 7, 5, 0]), validity: [true, true, true, true, false])
-        #expect(TopNBound(descending: true, nullsFirst: false).select(column, below: .float64(5)) == [2, 3])
-        #expect(TopNBound(descending: true, nullsFirst: true).select(column, below: .float64(5)) == [2, 3, 4])
-        #expect(TopNBound(descending: false, nullsFirst: true).select(column, below: .float64(5)) == [0, 1, 3, 4])
-        #expect(TopNBound(descending: false, nullsFirst: false).select(column, below: .float64(3)) == [0, 1])
+        #expect(TopNBound(descending: true, nullsFirst: false, keep: 10).select(column, below: .float64(5)) == [2, 3])
+        #expect(TopNBound(descending: true, nullsFirst: true, keep: 10).select(column, below: .float64(5)) == [2, 3, 4])
+        #expect(TopNBound(descending: false, nullsFirst: true, keep: 10).select(column, below: .float64(5)) == [0, 1, 3, 4])
+        #expect(TopNBound(descending: false, nullsFirst: false, keep: 10).select(column, below: .float64(3)) == [0, 1])
     }
 }

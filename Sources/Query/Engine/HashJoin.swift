@@ -17,6 +17,12 @@ final class HashJoinOperator: Operator {
     /// Per output column, whether an operator above reads it (set by `Planner.markJoinOutputs`); an
     /// unread column comes out as NULLs instead of being gathered. Nil: every column is read.
     var outputRead: [Bool]?
+    /// Build-side output STRING columns that the GROUP BY above reads only as whole keys (set by
+    /// `Planner.markJoinKeyOnlyOutputs`, INNER joins without a residual condition only): where the build
+    /// column has a dictionary, such a column comes out with no rows (its strings are not copied per
+    /// joined row) beside its dictionary (`Batch.dictionaries`), which the aggregation reads instead,
+    /// as it does a scan's `TableScan.keyOnlyColumns`.
+    var keyOnlyOutputs: Set<Int> = []
 
     private var built = false
     private var rightBatch = Batch(columns: [], count: 0)
@@ -253,7 +259,7 @@ final class HashJoinOperator: Operator {
                 let codes = d.codes.withUnsafeBufferPointer { c in ri.map { c[Int($0)] } }
                 let validity = d.validity.map { v in ri.map { v[Int($0)] } }
                 let out = DictionaryColumn(entries: d.entries, codes: codes, validity: validity.flatMap { $0.contains(false) ? $0 : nil })
-                columns.append(out.materialize(nil))
+                columns.append(keyOnlyOutputs.contains(nLeft + j) ? Column(values: .string(StringArray())) : out.materialize(nil))
                 dictionaries[nLeft + j] = out
             } else {
                 columns.append(rightBatch.columns[j].gather(ri))
@@ -296,7 +302,8 @@ final class HashJoinOperator: Operator {
     }
 
     func explain(_ depth: Int) -> [String] {
-        [pad(depth) + "HashJoin \(kind.rawValue) keys=\(leftKeys.count)" + (residual != nil ? " with residual condition" : "")]
+        [pad(depth) + "HashJoin \(kind.rawValue) keys=\(leftKeys.count)" + (residual != nil ? " with residual condition" : "")
+            + (keyOnlyOutputs.isEmpty ? "" : ", group keys by dictionary: \(keyOnlyOutputs.count)")]
             + left.explain(depth + 1) + right.explain(depth + 1)
     }
 }

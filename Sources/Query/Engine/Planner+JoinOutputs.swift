@@ -26,4 +26,38 @@ extension Planner {
             }
         }
     }
+
+    /// Marks the build-side STRING columns of an INNER join (no residual condition) right below a
+    /// GROUP BY, or below one projection under it, that the GROUP BY reads only as whole keys
+    /// (`HashJoinOperator.keyOnlyOutputs`): nothing else reads them, neither an aggregate's argument,
+    /// nor a key expression, nor another projected expression, since their rows are not materialized.
+    static func markJoinKeyOnlyOutputs(_ aggregate: HashAggregateOperator) {
+        var node = aggregate.child
+        let project = node as? ProjectOperator
+        if let project { node = project.child }
+        guard let join = node as? HashJoinOperator, join.kind == .inner, join.residual == nil, !join.leftKeys.isEmpty else { return }
+        // Aggregate input columns read other than as a whole STRING key.
+        var readOtherwise = Set<Int>()
+        for s in aggregate.aggregates { readOtherwise.formUnion(s.argument?.columnsUsed ?? []) }
+        var wholeKeys = Set<Int>()
+        for k in aggregate.keys {
+            if case .column(let i, .string) = k { wholeKeys.insert(i) } else { readOtherwise.formUnion(k.columnsUsed) }
+        }
+        let nLeft = join.left.outputTypes.count
+        for i in wholeKeys.subtracting(readOtherwise) {
+            var joinColumn = i
+            if let project {
+                guard i < project.exprs.count, case .column(let c, .string) = project.exprs[i] else { continue }
+                joinColumn = c
+                // Every projected expression that reads it must be the column itself, read only as a key.
+                let users = project.exprs.indices.filter { project.exprs[$0].columnsUsed.contains(c) }
+                guard users.allSatisfy({ o in
+                    if case .column = project.exprs[o] { return wholeKeys.contains(o) && !readOtherwise.contains(o) }
+                    return false
+                }) else { continue }
+            }
+            guard joinColumn >= nLeft, joinColumn < join.outputTypes.count, join.outputTypes[joinColumn] == .string else { continue }
+            join.keyOnlyOutputs.insert(joinColumn)
+        }
+    }
 }

@@ -138,6 +138,7 @@ extension Planner {
                     return i
                 })
             }
+            if let a = root as? HashAggregateOperator { Planner.markJoinKeyOnlyOutputs(a) }
             // Only counting the rows of a GROUP BY or DISTINCT below: it need not decode its groups.
             if aggregation.keys.isEmpty, s.whereClause == nil, aggregation.aggregates.allSatisfy({ $0.kind == .countStar }),
                let inner = plan.root as? HashAggregateOperator {
@@ -218,26 +219,41 @@ extension Planner {
     }
 
     /// Gives a top-N's first key bound to the scan that produces that key, when only projections of
-    /// plain columns and filters lie between them (each keeps the key's values as they are).
+    /// plain columns and filters lie between them (each keeps the key's values as they are). When no
+    /// filter drops a row on the way (the scan's own filter at most drops NULL keys), the scan seeds
+    /// the bound from its zone maps (`TableScan.topNSeedsFromZones`).
     static func pushTopNBound(_ sort: SortOperator) {
-        guard let first = sort.keys.first, case .column(var index, let type) = first.expr, TopNBound.supports(type) else { return }
+        guard let first = sort.keys.first, let keep = sort.keep, case .column(var index, let type) = first.expr,
+              TopNBound.supports(type) else { return }
         var node: Operator = sort.child
+        var filtered = false
         while true {
             if let p = node as? ProjectOperator {
                 guard index < p.exprs.count, case .column(let i, let t) = p.exprs[index], t == type else { return }
                 index = i
                 node = p.child
             } else if let f = node as? FilterOperator {
+                filtered = true
                 node = f.child
             } else if let scan = node as? TableScan {
                 guard index < scan.outputTypes.count, scan.outputTypes[index] == type, scan.topN == nil else { return }
-                let bound = TopNBound(descending: first.descending, nullsFirst: first.nullsFirst)
+                let bound = TopNBound(descending: first.descending, nullsFirst: first.nullsFirst, keep: keep)
                 scan.topN = (index, bound)
+                scan.topNSeedsFromZones = !filtered && (scan.filter.map { onlyDropsNulls($0, of: index) } ?? true)
                 sort.bound = bound
                 return
             } else {
                 return
             }
+        }
+    }
+
+    /// Whether `filter` is a conjunction of `column IS NOT NULL` on output column `column` only.
+    static func onlyDropsNulls(_ filter: BoundExpr, of column: Int) -> Bool {
+        switch filter {
+        case .and(let a, let b): return onlyDropsNulls(a, of: column) && onlyDropsNulls(b, of: column)
+        case .isNull(.column(let c, _), negated: true): return c == column
+        default: return false
         }
     }
 }

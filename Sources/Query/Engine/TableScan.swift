@@ -52,6 +52,10 @@ final class TableScan: Operator {
     /// Set by a top-N above this scan whose first ORDER BY key is output column `column`: blocks and
     /// rows that sort after its bound are skipped.
     var topN: (column: Int, bound: TopNBound)?
+    /// Set with `topN` when every row this scan emits reaches the top-N (no filter above; the pushed-down
+    /// filter, if any, only drops NULL keys): the bound is then seeded from the blocks' zone maps before
+    /// the first block is read (`TopNBound.seed(from:)`), so no segment is read without a bound.
+    var topNSeedsFromZones = false
     /// Output STRING columns that the GROUP BY right above reads only as keys (set by the planner):
     /// of an unfiltered dictionary block, such a column is emitted with no rows (its strings are not
     /// copied) beside its dictionary block (`Batch.dictionaries`), which the aggregation reads instead.
@@ -64,6 +68,9 @@ final class TableScan: Operator {
 
     private var segmentIndex = 0
     private var pending: [Batch] = []
+    private var seeded = false
+    /// Segments opened to seed the top-N bound, by index in `table.segments`, until they are read.
+    private var openedReaders: [Int: SegmentReader] = [:]
     private(set) var segmentsSkipped = 0
     private(set) var blocksSkipped = 0
     private(set) var blocksRead = 0
@@ -79,25 +86,50 @@ final class TableScan: Operator {
     }
 
     func next() throws -> Batch? {
+        if !seeded {
+            seeded = true
+            try seedTopNBound()
+        }
         while pending.isEmpty {
             guard segmentIndex < table.segments.count else { return nil }
             let segment = table.segments[segmentIndex]
+            let opened = openedReaders.removeValue(forKey: segmentIndex)
             segmentIndex += 1
             let prunedBySegment = zonePredicates.contains { p in
                 let ordinal = columns[p.column]
                 return ordinal < segment.zones.count && !p.mayMatch(segment.zones[ordinal])
             }
-            if prunedBySegment {
+            if prunedBySegment || !topNMayMatch(segment) {
                 segmentsSkipped += 1
                 continue
             }
-            pending = try readSegment(segment).reversed()
+            pending = try readSegment(segment, opened: opened).reversed()
         }
         return pending.popLast()
     }
 
-    private func readSegment(_ segment: SegmentInfo) throws -> [Batch] {
-        let reader = try store.openSegment(segment)
+    /// False when the top-N's current bound proves that no row of the segment can be kept.
+    private func topNMayMatch(_ segment: SegmentInfo) -> Bool {
+        guard let (column, bound) = topN, let value = bound.current else { return true }
+        let ordinal = columns[column]
+        return ordinal >= segment.zones.count || bound.mayMatch(segment.zones[ordinal], below: value)
+    }
+
+    /// Seeds the top-N bound from the zone maps of the key's blocks in every segment (see
+    /// `topNSeedsFromZones`); the segments opened for it are kept for the read.
+    private func seedTopNBound() throws {
+        guard topNSeedsFromZones, let (column, bound) = topN, bound.keep > 0 else { return }
+        var zones: [ZoneMap] = []
+        for (i, segment) in table.segments.enumerated() {
+            let reader = try store.openSegment(segment)
+            openedReaders[i] = reader
+            zones += reader.columns[columns[column]].blocks.map(\.zone)
+        }
+        if let seed = bound.seed(from: zones) { bound.tighten(to: seed) }
+    }
+
+    private func readSegment(_ segment: SegmentInfo, opened: SegmentReader? = nil) throws -> [Batch] {
+        let reader = try opened ?? store.openSegment(segment)
         let wanted = self.columns, predicates = self.zonePredicates, topN = self.topN
         let bound = topN.flatMap { t in t.bound.current.map { (t.column, t.bound, $0) } }
         let blocks = (0..<reader.blockCount).filter { b in
@@ -185,6 +217,7 @@ final class TableScan: Operator {
         let names = columns.map { table.schema.columns[$0].name }.joined(separator: ", ")
         return [pad(depth) + "Scan \(table.name) [\(names)]" + (filter != nil ? " filter pushed down" : "")
                 + " — segments: \(segments - skippedSegments) of \(segments) read (\(skippedSegments) pruned by zone maps)"
-                + ", blocks: \(blocks - skippedBlocks) of \(blocks) in read segments (\(skippedBlocks) pruned)"]
+                + ", blocks: \(blocks - skippedBlocks) of \(blocks) in read segments (\(skippedBlocks) pruned)"
+                + (topN != nil && topNSeedsFromZones ? ", top-N bound seeded from zone maps" : "")]
     }
 }

@@ -9,16 +9,23 @@ import Foundation
 /// Only INT64, FLOAT64, DATE and TIMESTAMP keys are bounded; ties with the bound are kept (a later
 /// key may still put them first).
 ///
+/// The scan may also seed the bound from its zone maps before reading (`TableScan.topNSeedsFromZones`):
+/// each block's maximum (descending; minimum ascending) is the key of one of its rows, so `keep`
+/// blocks whose extreme sorts before or with a value prove `keep` rows that sort before or with it.
+///
 /// `@unchecked Sendable`: the only mutable state, `held`, is read and written under `lock`.
 final class TopNBound: @unchecked Sendable {
     let descending: Bool
     let nullsFirst: Bool
+    /// Rows the top-N holds (LIMIT + OFFSET).
+    let keep: Int
     private let lock = NSLock()
     private var held: Value?
 
-    init(descending: Bool, nullsFirst: Bool) {
+    init(descending: Bool, nullsFirst: Bool, keep: Int) {
         self.descending = descending
         self.nullsFirst = nullsFirst
+        self.keep = keep
     }
 
     /// Whether a key of `type` can be bounded.
@@ -32,10 +39,30 @@ final class TopNBound: @unchecked Sendable {
     /// The current bound; nil until the top-N holds `keep` rows, or when the held key is NULL or NaN.
     var current: Value? { lock.withLock { held } }
 
-    /// Publishes the first key of the last held row (the bound only ever tightens, as held rows do).
+    /// Publishes a key that `keep` rows sort before or with (the first key of the last held row, or a
+    /// seed from zone maps). Every such key stays a valid bound, so the tighter one is kept; NULL and
+    /// NaN say nothing and are ignored.
     func tighten(to value: Value) {
+        if value.isNull { return }
         if case .float64(let d) = value, d.isNaN { return }
-        lock.withLock { held = value.isNull ? nil : value }
+        lock.withLock {
+            if let h = held, descending ? Value.less(value, h) : Value.less(h, value) { return }
+            held = value
+        }
+    }
+
+    /// The bound proved by block zone maps alone: the `keep`-th best of the blocks' extremes (maximum
+    /// descending, minimum ascending; blocks of only NULLs or with NaN have none); nil when fewer than
+    /// `keep` blocks have one. Valid only when every row of those blocks reaches the top-N.
+    func seed(from zones: [ZoneMap]) -> Value? {
+        guard keep > 0 else { return nil }
+        var extremes: [Value] = []
+        for z in zones where z.nullCount < z.rowCount {
+            if let v = descending ? z.max : z.min { extremes.append(v) }
+        }
+        guard extremes.count >= keep else { return nil }
+        extremes.sort { a, b in descending ? Value.less(b, a) : Value.less(a, b) }
+        return extremes[keep - 1]
     }
 
     /// False when no row of a block with this zone map can sort before or with `value`.
