@@ -198,7 +198,14 @@ final class HashAggregateOperator: Operator {
     func next() throws -> Batch? {
         if !done {
             done = true
-            result = try aggregate()
+            if countsOnly { distinctRows = try countDistinct() } else { result = try aggregate() }
+        }
+        if let total = distinctRows {
+            let end = min(total, emitted + HashAggregateOperator.outputBatchRows)
+            let batch = Batch(columns: [], count: end - emitted)
+            emitted = end
+            if end == total { distinctRows = nil }
+            return batch
         }
         guard let r = result else { return nil }
         let end = min(r.groupCount, emitted + HashAggregateOperator.outputBatchRows)
@@ -206,6 +213,49 @@ final class HashAggregateOperator: Operator {
         emitted = end
         if end == r.groupCount { result = nil }
         return batch
+    }
+
+    /// With `countsOnly`, the number of groups once the whole input is counted (until all are returned).
+    private var distinctRows: Int?
+
+    /// Whether only the number of groups is needed (no column is emitted, and there are keys and no
+    /// aggregates: `COUNT(*)` over a `SELECT DISTINCT`): then the groups are counted by
+    /// `DistinctRowCounter`, which hashes the keys column by column and encodes none. Not when a scan
+    /// hands the keys as dictionary codes (`TableScan.keyOnlyColumns`): those number the groups
+    /// without reading a string.
+    private var countsOnly: Bool {
+        guard !emitsColumns, aggregates.isEmpty, !keys.isEmpty else { return false }
+        if let scan = child as? TableScan, !scan.keyOnlyColumns.isEmpty { return false }
+        return true
+    }
+
+    /// The number of distinct keys of the whole input. A round of batches is scanned (and its keys
+    /// evaluated and hashed) on one thread while the previous round's rows go into the counter's
+    /// two halves on two others.
+    private func countDistinct() throws -> Int {
+        let input = AggregateInput(keys: keys, aggregates: [])
+        var counter = DistinctRowCounter()
+        func pull() throws -> (columns: [[Column]], hashes: [[UInt64]]) {
+            var columns: [[Column]] = [], hashes: [[UInt64]] = []
+            while columns.count < 8, let b = try child.next() {
+                guard b.count > 0 else { continue }
+                let keyColumns = try input.keyColumns(b)
+                columns.append(keyColumns)
+                hashes.append(DistinctRowCounter.hashes(keyColumns, rows: b.count))
+            }
+            return (columns, hashes)
+        }
+        var round = try pull()
+        while !round.columns.isEmpty {
+            var next: (columns: [[Column]], hashes: [[UInt64]]) = ([], [])
+            var error: Error?
+            counter.add(round.columns, hashes: round.hashes) {
+                do { next = try pull() } catch let e { error = e }
+            }
+            if let error { throw error }
+            round = next
+        }
+        return counter.count
     }
 
     /// Aggregates the whole input.
