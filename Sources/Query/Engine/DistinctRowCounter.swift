@@ -33,8 +33,9 @@ struct DistinctRowCounter {
 
     /// Adds batches of key columns (every batch has the same column types) whose rows' hashes
     /// (`hashes(_:rows:)`, perhaps computed on another core) are `rowHashes`: the two halves of the
-    /// table take their rows on two threads, and `alongside` (the next batches' scan) runs on a third.
-    mutating func add(_ columns: [[Column]], hashes rowHashes: [[UInt64]], alongside: () -> Void = {}) {
+    /// table take their rows as two tasks, and `alongside(0 ..< alongsideTasks)` (the next batches'
+    /// scan and hashing) are more tasks run meanwhile on the same threads.
+    mutating func add(_ columns: [[Column]], hashes rowHashes: [[UInt64]], alongsideTasks: Int = 0, alongside: (Int) -> Void = { _ in }) {
         precondition(batches.count + columns.count < Int(Int32.max), "too many batches for a DistinctRowCounter")
         let base = batches.count
         batches += columns
@@ -48,8 +49,8 @@ struct DistinctRowCounter {
         let me = self
         tables.withUnsafeMutableBufferPointer { halves in
             used.withUnsafeMutableBufferPointer { used in
-                DispatchQueue.concurrentPerform(iterations: 3) { w in
-                    if w == 2 { alongside(); return }
+                DispatchQueue.concurrentPerform(iterations: 2 + alongsideTasks) { w in
+                    if w >= 2 { alongside(w - 2); return }
                     me.insert(masked, base: base, into: &halves[w], bit: w == 0 ? 0 : DistinctRowCounter.halfBit, used: &used[w])
                 }
             }
