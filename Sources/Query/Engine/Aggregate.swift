@@ -198,7 +198,14 @@ final class HashAggregateOperator: Operator {
     func next() throws -> Batch? {
         if !done {
             done = true
-            result = try aggregate()
+            if countsOnly { distinctRows = try countDistinct() } else { result = try aggregate() }
+        }
+        if let total = distinctRows {
+            let end = min(total, emitted + HashAggregateOperator.outputBatchRows)
+            let batch = Batch(columns: [], count: end - emitted)
+            emitted = end
+            if end == total { distinctRows = nil }
+            return batch
         }
         guard let r = result else { return nil }
         let end = min(r.groupCount, emitted + HashAggregateOperator.outputBatchRows)
@@ -206,6 +213,65 @@ final class HashAggregateOperator: Operator {
         emitted = end
         if end == r.groupCount { result = nil }
         return batch
+    }
+
+    /// With `countsOnly`, the number of groups once the whole input is counted (until all are returned).
+    private var distinctRows: Int?
+
+    /// Whether only the number of groups is needed (no column is emitted, and there are keys and no
+    /// aggregates: `COUNT(*)` over a `SELECT DISTINCT`): then the groups are counted by
+    /// `DistinctRowCounter`, which hashes the keys column by column and encodes none. Not when a scan
+    /// hands the keys as dictionary codes (`TableScan.keyOnlyColumns`): those number the groups
+    /// without reading a string.
+    private var countsOnly: Bool {
+        guard !emitsColumns, aggregates.isEmpty, !keys.isEmpty else { return false }
+        if let scan = child as? TableScan, !scan.keyOnlyColumns.isEmpty { return false }
+        return true
+    }
+
+    /// The number of distinct keys of the whole input, in three stages run at once on rounds of
+    /// batches: one round's rows go into the counter's two halves (two tasks) while the next round's
+    /// keys are hashed (two tasks, half the batches each) and the round after is scanned (one task).
+    private func countDistinct() throws -> Int {
+        let input = AggregateInput(keys: keys, aggregates: [])
+        var counter = DistinctRowCounter()
+        var exhausted = false
+        func pull() throws -> [[Column]] {
+            var columns: [[Column]] = []
+            while !exhausted && columns.count < 8 {
+                guard let b = try child.next() else { exhausted = true; break }
+                guard b.count > 0 else { continue }
+                columns.append(try input.keyColumns(b))
+            }
+            return columns
+        }
+        func hash(_ round: [[Column]]) -> [[UInt64]] {
+            round.map { DistinctRowCounter.hashes($0, rows: $0.first?.count ?? 0) }
+        }
+        var hashed = try pull()
+        var hashes = hash(hashed)
+        var scanned = try pull()
+        while !hashed.isEmpty {
+            var next: [[Column]] = []
+            var error: Error?
+            var nextHashes = [[UInt64]](repeating: [], count: scanned.count)
+            let toHash = scanned
+            let half = toHash.count / 2
+            nextHashes.withUnsafeMutableBufferPointer { out in
+                counter.add(hashed, hashes: hashes, alongsideTasks: 3) { task in
+                    switch task {
+                    case 0: do { next = try pull() } catch let e { error = e }
+                    case 1: for j in 0..<half { out[j] = DistinctRowCounter.hashes(toHash[j], rows: toHash[j].first?.count ?? 0) }
+                    default: for j in half..<toHash.count { out[j] = DistinctRowCounter.hashes(toHash[j], rows: toHash[j].first?.count ?? 0) }
+                    }
+                }
+            }
+            if let error { throw error }
+            hashed = scanned
+            hashes = nextHashes
+            scanned = next
+        }
+        return counter.count
     }
 
     /// Aggregates the whole input.

@@ -32,6 +32,16 @@ struct AggregateInput {
         var argumentDictionaries: [DictionaryColumn?] = []
     }
 
+    /// The key columns of `b`, of the emitted key types, each with a value per row (a key column a
+    /// scan left unmaterialized is materialized from its dictionary).
+    func keyColumns(_ b: Batch) throws -> [Column] {
+        try keys.indices.map { k in
+            var c = try Evaluator.evaluate(keys[k], b)
+            if c.count != b.count, let d = b.dictionary(of: keys[k]) { c = d.materialize(nil) }
+            return c.type == keyTypes[k] ? c : AggregateInput.coerced(c, to: keyTypes[k])
+        }
+    }
+
     /// Evaluates, encodes and hashes what `PartialAggregate.add(_:)` needs of `b`.
     func prepare(_ b: Batch) throws -> Prepared {
         let dictionaries = keyDictionaries(b)
