@@ -30,6 +30,18 @@ enum WindowChunkCodec {
 
     /// The stored value (`nqw2`) of a chunk holding these window updates (key ids resolved through `names`).
     static func encode(updates: [WindowUpdate], names: [String]) -> String {
+        prefix2 + base64(updates, names: names, completeFlags: true)
+    }
+
+    /// The stored value (`nqw1`, which nq no longer writes; tests make old stores with it) of a chunk
+    /// holding `windows` (key ids resolved through `names`).
+    static func encode(_ windows: [WindowState], names: [String]) -> String {
+        prefix + base64(windows.map(WindowUpdate.init(complete:)), names: names, completeFlags: false)
+    }
+
+    /// The chunk's bytes in base64: `nqw2`'s layout with `completeFlags`, `nqw1`'s without.
+    private static func base64(_ updates: [WindowUpdate], names: [String], completeFlags: Bool) -> String {
+        // The chunk's own name table: each key id used by these windows, once.
         var local: [Int32: UInt32] = [:]
         var used: [Int32] = []
         func note(_ k: Int32) {
@@ -40,7 +52,7 @@ enum WindowChunkCodec {
         }
         var size = 8
         for w in updates {
-            size += 1 + 40 + 8 + 8 * (w.users.count + w.sessions.count) + 12
+            size += (completeFlags ? 1 : 0) + 40 + 8 + 8 * (w.users.count + w.sessions.count) + 12
             size += 12 * w.actions.count
             for a in w.actions { note(a.key) }
             for g in w.genres { note(g.key); size += 16 + 8 * g.users.count }
@@ -73,8 +85,10 @@ enum WindowChunkCodec {
             }
             u32(UInt32(updates.count))
             for w in updates {
-                raw[at] = w.complete ? 1 : 0
-                at += 1
+                if completeFlags {
+                    raw[at] = w.complete ? 1 : 0
+                    at += 1
+                }
                 i64(w.start)
                 i64(w.events)
                 u64(w.durationSum.bitPattern)
@@ -92,73 +106,7 @@ enum WindowChunkCodec {
             }
             precondition(at == size, "the chunk's size was computed exactly")
         }
-        return prefix2 + data.base64EncodedString()
-    }
-
-    /// The stored value of a chunk holding `windows` (key ids resolved through `names`).
-    static func encode(_ windows: [WindowState], names: [String]) -> String {
-        // The chunk's own name table: each key id used by these windows, once.
-        var local: [Int32: UInt32] = [:]
-        var used: [Int32] = []
-        func note(_ k: Int32) {
-            if local[k] == nil {
-                local[k] = UInt32(used.count)
-                used.append(k)
-            }
-        }
-        var size = 8
-        for w in windows {
-            size += 40 + 8 + 8 * (w.users.count + w.sessions.count) + 12
-            size += 12 * w.actions.count
-            for a in w.actions { note(a.key) }
-            for g in w.genres { note(g.key); size += 16 + 8 * g.users.count }
-            for c in w.countries { note(c.key); size += 16 + 8 * c.users.count }
-        }
-        let nameBytes = used.map { Array(names[Int($0)].utf8) }
-        size += nameBytes.reduce(0) { $0 + 4 + $1.count }
-        var data = Data(count: size)
-        data.withUnsafeMutableBytes { (raw: UnsafeMutableRawBufferPointer) -> Void in
-            var at = 0
-            func u32(_ v: UInt32) { raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt32.self); at += 4 }
-            func u64(_ v: UInt64) { raw.storeBytes(of: v.littleEndian, toByteOffset: at, as: UInt64.self); at += 8 }
-            func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
-            func set(_ s: HashSet) {
-                u32(UInt32(s.count))
-                for v in s { u64(v) }
-            }
-            func groups(_ g: [KeyGroup]) {
-                u32(UInt32(g.count))
-                for x in g {
-                    u32(local[x.key]!)
-                    i64(x.events)
-                    set(x.users)
-                }
-            }
-            u32(UInt32(nameBytes.count))
-            for b in nameBytes {
-                u32(UInt32(b.count))
-                for byte in b { raw[at] = byte; at += 1 }
-            }
-            u32(UInt32(windows.count))
-            for w in windows {
-                i64(w.start)
-                i64(w.events)
-                u64(w.durationSum.bitPattern)
-                i64(w.durationCount)
-                i64(w.skips)
-                set(w.users)
-                set(w.sessions)
-                u32(UInt32(w.actions.count))
-                for a in w.actions {
-                    u32(local[a.key]!)
-                    i64(a.events)
-                }
-                groups(w.genres)
-                groups(w.countries)
-            }
-            precondition(at == size, "the chunk's size was computed exactly")
-        }
-        return prefix + data.base64EncodedString()
+        return data.base64EncodedString()
     }
 
     /// The windows of a stored chunk value, in any format (`nqw2:` and `nqw1:` binary, or an earlier version's
