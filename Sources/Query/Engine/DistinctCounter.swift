@@ -28,7 +28,7 @@ struct DistinctCounter {
     private var counted = true
     /// Packed pairs not inserted yet, two words each, by partition.
     private var buffered: [[UInt64]]
-    private var bufferedWords = 0
+    private var bufferedPairCount: Int { buffered.reduce(0) { $0 + $1.count } / 2 }
     /// Pairs buffered before they are inserted, and the fewest inserted on several cores.
     private let bufferedPairs: Int
     private let parallelPairs: Int
@@ -80,8 +80,9 @@ struct DistinctCounter {
 
     /// Inserts the buffered pairs into their partitions' sets, on several cores when there are many.
     private mutating func insertBuffered() {
-        guard bufferedWords > 0 else { return }
-        let parallel = bufferedWords / 2 >= parallelPairs
+        let pairs = bufferedPairCount
+        guard pairs > 0 else { return }
+        let parallel = pairs >= parallelPairs
         packed.withUnsafeMutableBufferPointer { sets in
             buffered.withUnsafeBufferPointer { buffers in
                 func fill(_ p: Int) { buffers[p].withUnsafeBufferPointer { sets[p].insert($0) { _ in } } }
@@ -93,7 +94,6 @@ struct DistinctCounter {
             }
         }
         for p in buffered.indices { buffered[p].removeAll(keepingCapacity: true) }
-        bufferedWords = 0
     }
 
     /// Counts the non-NULL `values` of each row's group in `groups`. `dictionary`, when given, is the
@@ -136,7 +136,6 @@ struct DistinctCounter {
         // unique; the buffers keep their capacity between inserts).
         var buffers = buffered
         buffered = []
-        let wordsBefore = buffers.reduce(0) { $0 + $1.count }
         @inline(__always) func put(_ lo: UInt64, _ hi: UInt64) {
             let p = FixedPairSet.partition(lo, hi)
             buffers[p].append(lo)
@@ -186,10 +185,10 @@ struct DistinctCounter {
                 }
             }
         }
-        bufferedWords += buffers.reduce(0) { $0 + $1.count } - wordsBefore
         buffered = buffers
-        if bufferedWords > 0 { counted = false }
-        if bufferedWords / 2 >= bufferedPairs { insertBuffered() }
+        let pairs = bufferedPairCount
+        if pairs > 0 { counted = false }
+        if pairs >= bufferedPairs { insertBuffered() }
         if !unpacked.isEmpty { addUnpacked(groups: unpacked.map { groups[Int($0)] }, values: values.gather(unpacked)) }
     }
 
