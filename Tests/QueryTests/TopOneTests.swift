@@ -110,8 +110,11 @@ import Testing
         let inner = "select id, row_number() over (partition by k order by v) as rn, rank() over (partition by k order by v) as rk from p"
         #expect(try plan("select id from p qualify row_number() over (partition by k order by v) = 1").contains("TopOnePerPartition"))
         #expect(try plan("select id from (select id, row_number() over (partition by k order by v) as rn from p) where rn = 1").contains("TopOnePerPartition"))
+        #expect(try plan("select id from p qualify row_number() over (partition by k order by v) <= 1").contains("TopOnePerPartition"))
+        #expect(try plan("select id from (select id, row_number() over (partition by k order by v) as rn from p) where 2 > rn").contains("TopOnePerPartition"))
         for sql in ["select id from p qualify row_number() over (partition by k order by v) = 2",
-                    "select id from p qualify row_number() over (partition by k order by v) <= 1",
+                    "select id from p qualify row_number() over (partition by k order by v) <= 2",
+                    "select id from p qualify row_number() over (partition by k order by v) < 1",
                     "select id from p qualify row_number() over (order by v) = 1",
                     "select id from p qualify rank() over (partition by k order by v) = 1",
                     "select id from (\(inner)) where rn = 1",
@@ -119,5 +122,25 @@ import Testing
             let p = try plan(sql)
             #expect(!p.contains("TopOnePerPartition") && p.contains("Window"), "\(sql)\n\(p)")
         }
+    }
+
+    @Test("counting the kept rows gives the number of distinct partition keys, NULL and NaN keys included")
+    func countingKeptRowsCountsKeys() throws {
+        let got = try Self.ids("select count(*) from (select id, f from p qualify row_number() over (partition by f, k order by v desc) = 1)")
+        let keys = Set(Self.rows.map { r in
+            (r.f.map { $0.isNaN ? "NaN" : ($0 == 0 ? "0" : "\($0)") } ?? "NULL") + "|" + (r.k.map(String.init) ?? "NULL")
+        })
+        #expect(got == [.int64(Int64(keys.count))])
+    }
+
+    @Test("a column read above keeps the chosen rows' values when the others are not read")
+    func readColumnKeepsChosenRows() throws {
+        let got = try Self.ids("select sum(id) from (select id, k, s from p qualify row_number() over (partition by k order by v desc, s) <= 1)")
+        let want = Self.expected(partition: { "\($0.k.map(String.init) ?? "NULL")" }) { a, b in
+            let c = Self.compare(a.v, b.v, descending: true, nullsFirst: false)
+            return c != 0 ? c < 0 : Self.compare(a.s, b.s, descending: false, nullsFirst: true) < 0
+        }
+        let sum = want.reduce(Int64(0)) { acc, v in if case .int64(let x) = v { return acc + x } else { return acc } }
+        #expect(got == [.int64(sum)])
     }
 }

@@ -229,49 +229,15 @@ final class HashAggregateOperator: Operator {
         return true
     }
 
-    /// The number of distinct keys of the whole input, in three stages run at once on rounds of
-    /// batches: one round's rows go into the counter's two halves (two tasks) while the next round's
-    /// keys are hashed (two tasks, half the batches each) and the round after is scanned (one task).
+    /// The number of distinct keys of the whole input (`DistinctRowCounter.count(pulling:)`).
     private func countDistinct() throws -> Int {
         let input = AggregateInput(keys: keys, aggregates: [])
-        var counter = DistinctRowCounter()
-        var exhausted = false
-        func pull() throws -> [[Column]] {
-            var columns: [[Column]] = []
-            while !exhausted && columns.count < 8 {
-                guard let b = try child.next() else { exhausted = true; break }
-                guard b.count > 0 else { continue }
-                columns.append(try input.keyColumns(b))
+        return try DistinctRowCounter.count {
+            while let b = try child.next() {
+                if b.count > 0 { return try input.keyColumns(b) }
             }
-            return columns
+            return nil
         }
-        func hash(_ round: [[Column]]) -> [[UInt64]] {
-            round.map { DistinctRowCounter.hashes($0, rows: $0.first?.count ?? 0) }
-        }
-        var hashed = try pull()
-        var hashes = hash(hashed)
-        var scanned = try pull()
-        while !hashed.isEmpty {
-            var next: [[Column]] = []
-            var error: Error?
-            var nextHashes = [[UInt64]](repeating: [], count: scanned.count)
-            let toHash = scanned
-            let half = toHash.count / 2
-            nextHashes.withUnsafeMutableBufferPointer { out in
-                counter.add(hashed, hashes: hashes, alongsideTasks: 3) { task in
-                    switch task {
-                    case 0: do { next = try pull() } catch let e { error = e }
-                    case 1: for j in 0..<half { out[j] = DistinctRowCounter.hashes(toHash[j], rows: toHash[j].first?.count ?? 0) }
-                    default: for j in half..<toHash.count { out[j] = DistinctRowCounter.hashes(toHash[j], rows: toHash[j].first?.count ?? 0) }
-                    }
-                }
-            }
-            if let error { throw error }
-            hashed = scanned
-            hashes = nextHashes
-            scanned = next
-        }
-        return counter.count
     }
 
     /// Aggregates the whole input.

@@ -4,7 +4,9 @@ extension Planner {
     /// Tells each join under `root` which of its output columns the operators above it read, so that
     /// the others are not gathered (`HashJoinOperator.outputRead`). `read` is the set of `root`'s
     /// output columns its consumer reads (nil: all). Descends only through operators whose column
-    /// use it knows (projections, filters, GROUP BY); below any other, every column counts as read.
+    /// use it knows (projections, filters, GROUP BY, top-one per partition); below any other, every
+    /// column counts as read. Tells each `TopOneOperator` on the way which columns are read
+    /// (`TopOneOperator.outputRead`) too.
     static func markJoinOutputs(_ root: Operator, read: Set<Int>?) {
         if let p = root as? ProjectOperator {
             let used = (read.map { Array($0) } ?? Array(p.exprs.indices)).filter { $0 < p.exprs.count }
@@ -16,6 +18,13 @@ extension Planner {
             for k in a.keys { used.formUnion(k.columnsUsed) }
             for s in a.aggregates { if let arg = s.argument { used.formUnion(arg.columnsUsed) } }
             markJoinOutputs(a.child, read: used)
+        } else if let t = root as? TopOneOperator {
+            let width = t.child.outputTypes.count
+            t.outputRead = read.map { r in (0..<width).map { r.contains($0) } }
+            var used = read.map { $0.filter { $0 < width } } ?? Set(0..<width)
+            for e in t.call.partitionBy { used.formUnion(e.columnsUsed) }
+            for k in t.call.orderBy { used.formUnion(k.expr.columnsUsed) }
+            markJoinOutputs(t.child, read: used)
         } else if let j = root as? HashJoinOperator, let read {
             let needed = read.union(j.residual?.columnsUsed ?? [])
             j.outputRead = j.outputTypes.indices.map { needed.contains($0) }

@@ -3,10 +3,11 @@ import ColumnStore
 extension Planner {
     /// A filter of `predicate` over `root`. When `root` is a window of a single
     /// `ROW_NUMBER() OVER (PARTITION BY … ORDER BY …)` (or a projection of one, as a subquery's
-    /// SELECT list is) and a conjunct of `predicate` is `rn = 1` on that ROW_NUMBER's column, the
-    /// window and that conjunct become a `TopOneOperator` (the first row of each partition, without
-    /// sorting), and any other conjuncts a filter above it. Anything else (RANK, `rn = 2`, `rn <= 1`,
-    /// a second window function) keeps the window and the filter.
+    /// SELECT list is) and a conjunct of `predicate` is `rn = 1`, `rn <= 1` or `rn < 2` on that
+    /// ROW_NUMBER's column (the same rows: a ROW_NUMBER is never below 1, nor NULL), the window and that
+    /// conjunct become a `TopOneOperator` (the first row of each partition, without sorting), and any
+    /// other conjuncts a filter above it. Anything else (RANK, `rn = 2`, `rn <= 2`, a second window
+    /// function) keeps the window and the filter.
     static func filter(_ root: Operator, _ predicate: BoundExpr) -> Operator {
         let project = root as? ProjectOperator
         guard let window = (project?.child ?? root) as? WindowOperator, window.calls.count == 1,
@@ -19,7 +20,7 @@ extension Planner {
             Set(p.exprs.indices.filter { if case .column(rowNumber, _) = p.exprs[$0] { return true } else { return false } })
         } ?? [rowNumber]
         let parts = conjuncts(predicate)
-        guard let k = parts.firstIndex(where: { isEqualToOne($0, rnColumns) }) else {
+        guard let k = parts.firstIndex(where: { isFirstRowOnly($0, rnColumns) }) else {
             return FilterOperator(child: root, predicate: predicate)
         }
         var top: Operator = TopOneOperator(child: window.child, call: window.calls[0])
@@ -29,11 +30,15 @@ extension Planner {
         return FilterOperator(child: top, predicate: rest.dropFirst().reduce(first) { .and($0, $1) })
     }
 
-    /// Whether `e` is `column = 1` or `1 = column` (an INT64 literal) for one of `columns`.
-    private static func isEqualToOne(_ e: BoundExpr, _ columns: Set<Int>) -> Bool {
-        guard case .comparison(.equal, let a, let b) = e else { return false }
-        switch (a, b) {
-        case (.column(let i, _), .literal(.int64(1), _)), (.literal(.int64(1), _), .column(let i, _)): return columns.contains(i)
+    /// Whether `e` keeps, of ROW_NUMBER values (1, 2, …) in one of `columns`, exactly 1: `column = 1`,
+    /// `column <= 1` or `column < 2`, either way round (INT64 literals).
+    private static func isFirstRowOnly(_ e: BoundExpr, _ columns: Set<Int>) -> Bool {
+        guard case .comparison(var op, var a, var b) = e else { return false }
+        if case .literal = a { swap(&a, &b); op = flip(op) }
+        guard case .column(let i, _) = a, columns.contains(i), case .literal(.int64(let v), _) = b else { return false }
+        switch op {
+        case .equal, .lessEqual: return v == 1
+        case .less: return v == 2
         default: return false
         }
     }

@@ -11,6 +11,12 @@ import Dispatch
 /// input row wins, as the window's sort (ORDER BY keys, then input position) ranks it. The partition
 /// keys are found by hashing (`KeyEncoder`, as the window does) into a table of row numbers, split in
 /// two by a hash bit so both cores fill one each (a key lives in one half: no merge).
+///
+/// When no operator above reads an input column (`outputRead`: `SELECT COUNT(*)` over the kept rows),
+/// which row each partition keeps does not matter, only how many partitions there are: the input is
+/// not held, no ORDER BY value is evaluated, the distinct partition keys are counted as they stream
+/// by (`DistinctRowCounter.count(pulling:)`), and that many rows come out with every input column
+/// NULL (as a join's unread columns do) and the ROW_NUMBER column 1.
 final class TopOneOperator: Operator {
     /// Rows per output batch. Default: one block (`SegmentFormat.defaultBlockRows`).
     static let outputBatchRows = SegmentFormat.defaultBlockRows
@@ -18,7 +24,12 @@ final class TopOneOperator: Operator {
     let child: Operator
     let call: WindowCall
     let outputTypes: [ColumnType]
+    /// Per input column, whether an operator above reads it (set by `Planner.markJoinOutputs`); nil
+    /// means every column.
+    var outputRead: [Bool]? = nil
     private var output: SlicedResult?
+    /// Rows still to return when no input column is read.
+    private var unreadRows: Int?
 
     /// - Parameter call: a ROW_NUMBER with at least one PARTITION BY key.
     init(child: Operator, call: WindowCall) {
@@ -29,6 +40,7 @@ final class TopOneOperator: Operator {
     }
 
     func next() throws -> Batch? {
+        if let read = outputRead, !read.contains(true) { return try nextUnread() }
         if output == nil {
             let input = try child.drain()
             let rows = try TopOneOperator.firstRows(call, input)
@@ -37,6 +49,24 @@ final class TopOneOperator: Operator {
             output = SlicedResult(Batch(columns: columns, count: rows.count))
         }
         return output!.next(rows: TopOneOperator.outputBatchRows)
+    }
+
+    /// The next batch of rows of which no input column is read: one per distinct partition key.
+    private func nextUnread() throws -> Batch? {
+        if unreadRows == nil {
+            unreadRows = try DistinctRowCounter.count {
+                while let b = try child.next() {
+                    if b.count > 0 { return try call.partitionBy.map { try Evaluator.evaluate($0, b) } }
+                }
+                return nil
+            }
+        }
+        let n = min(unreadRows!, TopOneOperator.outputBatchRows)
+        guard n > 0 else { return nil }
+        unreadRows! -= n
+        var columns = child.outputTypes.map { Column.constant(.null, type: $0, count: n) }
+        columns.append(Column(values: .int64([Int64](repeating: 1, count: n))))
+        return Batch(columns: columns, count: n)
     }
 
     /// The rows (ascending) that come first in their partition under `call`'s window order.

@@ -643,4 +643,13 @@ q("SELECT DATE_TRUNC(review_date, WEEK) AS w, COUNT(*) FROM reviews GROUP BY w O
 q("SELECT DATE_TRUNC(watch_date, QUARTER) AS qtr, quality, COUNT(*), SUM(watch_duration_minutes) FROM watch_history "
   "GROUP BY 1, 2 ORDER BY 1, 2", data="gen2", ordered=True, tag="gen2_watch_quarterly")
 
+# ---------------------------------------------------------------------------------------------- top-one counted
+# Nothing above reads a column of the kept rows: counted as distinct partition keys (NULL keys are one key).
+q("SELECT COUNT(*) FROM (SELECT user_id, review_id FROM reviews QUALIFY ROW_NUMBER() OVER (PARTITION BY user_id, rating "
+  "ORDER BY review_date DESC) = 1)", tag="qualify_count_keys")
+q("SELECT COUNT(*), COUNT(rn) FROM (SELECT ROW_NUMBER() OVER (PARTITION BY country, age ORDER BY user_id) AS rn FROM users) "
+  "WHERE rn <= 1", tag="where_rn_le_1_count")
+q("SELECT country, COUNT(*) AS n FROM (SELECT country, user_id FROM users QUALIFY ROW_NUMBER() OVER (PARTITION BY country, "
+  "subscription_plan ORDER BY monthly_spend DESC) < 2) GROUP BY country", tag="qualify_rn_lt_2_grouped")
+
 HANDWRITTEN: list[Query] = list(_QUERIES)
