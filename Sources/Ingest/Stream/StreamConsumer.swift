@@ -222,7 +222,7 @@ public final class StreamConsumer {
             now = Self.now()
             try collect(consumer, wait: false)
             aggregator.tick(now: now, caughtUp: endReached)
-            if batchOpenedAt == nil, !aggregator.closed.isEmpty { batchOpenedAt = now }
+            if batchOpenedAt == nil, !aggregator.closedWindows.isEmpty { batchOpenedAt = now }
             if shouldCut(now: now) { try flush(consumer, wait: false) }
             // The status callback may use the store writer (export progress): only between batches.
             if now - lastStatus >= options.statusIntervalSeconds, !committer.isBusy {
@@ -266,7 +266,7 @@ public final class StreamConsumer {
     private func shouldCut(now: Double) -> Bool {
         guard let opened = batchOpenedAt else { return false }
         if pendingEvents >= options.maxBatchEvents || now - opened >= options.flushIntervalSeconds { return true }
-        return !committer.isBusy && !aggregator.closed.isEmpty
+        return !committer.isBusy && !aggregator.closedWindows.isEmpty
     }
 
     /// Reads the next run of messages (at most 256, one partition): from the first partition in `readOrder`
@@ -366,7 +366,7 @@ public final class StreamConsumer {
         guard let writer else { return }
         try collect(consumer, wait: true)
         // The finalized windows' rows are built by the committer (`StreamBatch.store`), off this thread.
-        let (finalized, lateCounts) = aggregator.takeFinalized()
+        let (finalized, finalizedAt, lateCounts) = aggregator.takeFinalized()
         let offsetsChanged = positions.contains { self.stored[$0.key] != $0.value }
         batchOpenedAt = nil
         guard offsetsChanged || !finalized.isEmpty || !lateCounts.isEmpty else { return }
@@ -378,7 +378,7 @@ public final class StreamConsumer {
         }
         take(&watch)
         take(&dead)
-        batch.finalizedWindows = finalized.map(\.window)
+        batch.finalizedWindows = finalized
         batch.lateCounts = lateCounts
         batch.windowSize = options.window.sizeMicros
         do {
@@ -394,7 +394,7 @@ public final class StreamConsumer {
         batch.positions = positions
         batch.storedBefore = stored
         batch.rate = rate
-        batch.finalizedAt = finalized.map(\.at)
+        batch.finalizedAt = finalizedAt
         pendingEvents = 0
         pendingLate = 0
         committer.submit(batch, writer: writer)
