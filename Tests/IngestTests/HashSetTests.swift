@@ -77,4 +77,39 @@ import Testing
         #expect(read == [1, .max, 0])
         #expect(HashSet().base64 == "")
     }
+
+    @Test("up to two values are kept without a table and move into one on the third; members, counts and lookups match a Set at every step")
+    func smallSetsMatchASetAcrossTheInlineLimit() {
+        for order in [[7, 7, 9, 0, 11, 9, 13], [0, 5, 5, 0, 6, 8], [3, 4, 3, 4, 0]] as [[UInt64]] {
+            var s = HashSet(), expected = Set<UInt64>()
+            for v in order {
+                let added = s.insert(v)
+                #expect(added == expected.insert(v).inserted)
+                s.verify()
+                #expect(s.count == expected.count && s.values == expected && Array(s).count == expected.count)
+                for e in expected { #expect(s.contains(e)) }
+                #expect(!s.contains(1_000) && (expected.contains(0) || !s.contains(0)))
+            }
+        }
+    }
+
+    @Test("a set kept inline equals a table set with the same members, and both persist the same values")
+    func anInlineSetEqualsATableSetWithTheSameMembers() throws {
+        var inline = HashSet(), table = HashSet()
+        inline.insert(42); inline.insert(.max)
+        table.reserveCapacity(64)
+        table.insert(.max); table.insert(42)
+        inline.verify(); table.verify()
+        #expect(inline == table && table == inline)
+        func persisted(_ s: HashSet) -> Set<UInt64> {
+            let b = Array(Data(base64Encoded: s.base64)!)
+            return Set(stride(from: 0, to: b.count, by: 8).map { k in b[k..<(k + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
+        }
+        #expect(persisted(inline) == [42, .max] && persisted(table) == [42, .max])
+        let read = try JSONDecoder().decode(HashSet.self, from: JSONEncoder().encode(inline))
+        #expect(read == table)
+        var one = HashSet()
+        one.insert(42)
+        #expect(one != inline && inline != one)
+    }
 }

@@ -162,6 +162,105 @@ import Testing
         #expect(seen.contains { if case .revoke = $0 { return true } else { return false } })
     }
 
+    /// One good event for `partition` at `time`, user and session unique to it.
+    static func event(_ i: Int, partition: Int32, time: Int64) -> String {
+        #"{"session_id": "s\#(partition)_\#(i)", "user_id": "u\#(partition)_\#(i)", "movie_id": "m", "action": "started", "timestamp": "\#(CivilTime.formatTimestamp(time))"}"#
+    }
+
+    /// Sums an INT64 column of a table.
+    static func sum(_ values: [Value]) -> Int64 {
+        values.reduce(Int64(0)) { if case .int64(let n) = $1 { return $0 + n } else { return $0 } }
+    }
+
+    @Test("a partition far ahead in event time is not read while the others have a backlog; every event is stored once, none late")
+    func aPartitionFarAheadWaitsForTheOthers() throws {
+        let f = try Fixture(partitions: 3)
+        let producer = try KafkaProducer(settings: f.settings)
+        // Partition 0 runs 30 days ahead; partitions 1 and 2 carry the same times, 61 s apart (one minute each).
+        let n = 1_500
+        for i in 0..<n {
+            let t = Self.base + Int64(i) * 61_000_000
+            try producer.send(topic: f.topic, key: nil, value: Array(Self.event(i, partition: 0, time: t + 30 * CivilTime.microsPerDay).utf8), partition: 0)
+            try producer.send(topic: f.topic, key: nil, value: Array(Self.event(i, partition: 1, time: t).utf8), partition: 1)
+            try producer.send(topic: f.topic, key: nil, value: Array(Self.event(i, partition: 2, time: t).utf8), partition: 2)
+        }
+        try producer.flush(timeoutMs: 30_000)
+        #expect(producer.delivered == 3 * n)
+
+        var options = StreamConsumerOptions(settings: f.settings, topic: f.topic)
+        options.untilEnd = true
+        options.final = true
+        options.connectTimeoutSeconds = 30
+        options.maxOpenWindows = 50
+        options.statusIntervalSeconds = 0
+        // Open windows seen while partition 1 or 2 still had messages to read.
+        var openWhileBehind: [Int] = []
+        let consumer = try StreamConsumer(store: Store(path: f.directory.path, create: false), options: options)
+        let summary = try consumer.run(shouldStop: { false }, onStatus: { s in
+            let behind = s.partitions.contains { q in q.partition != 0 && (q.end.map { q.position < $0 } ?? false) }
+            if behind { openWhileBehind.append(s.openWindows) }
+        })
+        #expect(summary.events == 3 * n && summary.lateEvents == 0)
+        let positions = try f.storedPositions()
+        #expect(positions.count == 3 * n && Set(positions).count == 3 * n)
+        // Partitions 1 and 2 share each minute: n windows of 2 events; partition 0's n windows hold 1 each.
+        #expect(try f.store.table("rt_engagement").rows == 2 * n)
+        #expect(Self.sum(try f.column("rt_engagement", "events")) == Int64(3 * n))
+        #expect(try f.store.table("rt_late_events").rows == 0)
+        // At most the limit plus one read run (256 messages) of partition 0 before it is held back, one run of
+        // skew between 1 and 2, and the lateness (512 was seen): far below partition 0's 1,500 windows, which
+        // reading it first would open.
+        #expect(!openWhileBehind.isEmpty)
+        #expect((openWhileBehind.max() ?? 0) <= options.maxOpenWindows + 3 * 256)
+    }
+
+    @Test("every message is stored once when the group rebalances mid-stream and the partitions come back")
+    func everyMessageIsStoredOnceAcrossARebalance() throws {
+        let f = try Fixture(partitions: 4)
+        let total = 20_000
+        #expect(try f.produce(Self.messages(total, badEvery: 0)).acked == total)
+        var options = StreamConsumerOptions(settings: f.settings, topic: f.topic)
+        options.untilEnd = true
+        options.final = false
+        options.connectTimeoutSeconds = 30
+        options.statusIntervalSeconds = 0
+        options.settings.extra["session.timeout.ms"] = "6000"
+        let split = ManagedFlag()
+        let firstOptions = options
+        let deadline = Date().addingTimeInterval(60)
+        // The first run reads slowly until the second member has taken half the partitions from it.
+        let first = Thread {
+            do {
+                let c = try StreamConsumer(store: Store(path: f.directory.path, create: false), options: firstOptions)
+                _ = try c.run(shouldStop: {
+                    if !split.value && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+                    return false
+                }, onStatus: { s in if s.partitions.count == 2 { split.set() } })
+            } catch {
+                split.fail("\(error)")
+            }
+            split.finish()
+        }
+        first.start()
+        Thread.sleep(forTimeInterval: 0.5)
+        let other = try KafkaConsumer(settings: KafkaSettings(brokers: f.cluster.bootstrapServers, extra: ["session.timeout.ms": "6000"]),
+                                      group: options.group, topic: f.topic) { _ in [:] }
+        while !split.finished && Date() < deadline { _ = other.pollUnsafeMessage(timeoutMs: 50) { _ in } }
+        withExtendedLifetime(other) {}
+        #expect(split.value, "the group was split between the two members")
+        #expect(split.error == nil)
+        // The second member has left; a second run takes every partition back and reads the rest.
+        options.final = true
+        let c = try StreamConsumer(store: Store(path: f.directory.path, create: false), options: options)
+        _ = try c.run(shouldStop: { false }, onStatus: { _ in })
+        let positions = try f.storedPositions()
+        #expect(positions.count == total && Set(positions).count == total, "every (partition, offset) once")
+        // Every event is in exactly one closed window or counted late (a revoked partition's events can be late).
+        let windowed = Self.sum(try f.column("rt_engagement", "events"))
+        let late = Self.sum(try f.column("rt_late_events", "late_events"))
+        #expect(windowed + late == Int64(total))
+    }
+
     @Test func anUnreachableBrokerFailsUntilEndWithTheAddress() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nq-stream-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -174,4 +273,17 @@ import Testing
             #expect("\(error)".contains("127.0.0.1:1"))
         }
     }
+}
+
+/// A flag shared between a test and the thread it starts.
+final class ManagedFlag: @unchecked Sendable {
+    // @unchecked: every field is read and written under `lock`.
+    private let lock = NSLock()
+    private var _value = false, _finished = false, _error: String?
+    var value: Bool { lock.withLock { _value } }
+    var finished: Bool { lock.withLock { _finished } }
+    var error: String? { lock.withLock { _error } }
+    func set() { lock.withLock { _value = true } }
+    func finish() { lock.withLock { _finished = true } }
+    func fail(_ e: String) { lock.withLock { _error = e } }
 }

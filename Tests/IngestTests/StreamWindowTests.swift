@@ -128,10 +128,10 @@ import Testing
         a.add(event(0.2, user: 2, session: 11, action: "started", genre: "Comedy", country: "Canada", duration: 10), partition: 0, now: 0)
         a.add(event(3.5), partition: 0, now: 0)
         a.add(event(0.5), partition: 0, now: 0)   // late: window 0 ended at or before the watermark (1.5 min)
-        let (finalized, late) = a.takeFinalized()
-        #expect(a.closed.isEmpty && a.lateCounts.isEmpty)
+        let (finalized, at, late) = a.takeFinalized()
+        #expect(a.closed.isEmpty && a.lateCounts.isEmpty && at == [0])
         var batch = StreamBatch(namespace: "stream:t", group: "g")
-        batch.finalizedWindows = finalized.map(\.window)
+        batch.finalizedWindows = finalized
         batch.lateCounts = late
         batch.windowSize = Self.minute
         batch.keyNames = a.keys.names

@@ -8,12 +8,19 @@ import Foundation
 /// the streaming reader's CPU). Slot value 0 means empty; the value 0 itself is kept in `hasZero`. The table
 /// doubles when it would pass 3/4 full. Iteration order is the slot order (not stable across inserts), like
 /// `Set`'s: the persisted forms list the values in iteration order and readers take any order.
+///
+/// Up to `inlineCapacity` non-zero values are kept inline (`small`) and the table is allocated only for the
+/// next one: with 1-minute windows over sparse data most windows hold one user and one session, and each
+/// window's sets (users, sessions, each genre's and country's users) then cost no allocation.
 struct HashSet: Codable, Equatable, Sequence {
-    /// Power-of-two count of slots (or empty before the first non-zero insert); 0 = empty slot.
+    /// Power-of-two count of slots, or empty while the values fit in `small`; 0 = empty slot.
     private var slots: [UInt64] = []
+    /// The first `stored` non-zero values while `slots` is empty (insertion order); unused after.
+    private var small: (UInt64, UInt64) = (0, 0)
     private var hasZero = false
-    /// The non-zero values stored in `slots`.
+    /// The non-zero values stored in `small` or `slots`.
     private var stored = 0
+    static let inlineCapacity = 2
 
     init() {}
 
@@ -32,6 +39,14 @@ struct HashSet: Codable, Equatable, Sequence {
         if v == 0 {
             defer { hasZero = true }
             return !hasZero
+        }
+        if slots.isEmpty {
+            if stored > 0 && small.0 == v || stored > 1 && small.1 == v { return false }
+            if stored < Self.inlineCapacity {
+                if stored == 0 { small.0 = v } else { small.1 = v }
+                stored += 1
+                return true
+            }
         }
         if (stored + 1) * 4 > slots.count * 3 { grow() }
         let mask = slots.count - 1
@@ -55,7 +70,7 @@ struct HashSet: Codable, Equatable, Sequence {
     /// Whether `v` is in the set.
     func contains(_ v: UInt64) -> Bool {
         if v == 0 { return hasZero }
-        guard !slots.isEmpty else { return false }
+        guard !slots.isEmpty else { return stored > 0 && small.0 == v || stored > 1 && small.1 == v }
         let mask = slots.count - 1
         var i = Self.slot(v, shift: UInt64(64 - slots.count.trailingZeroBitCount))
         while true {
@@ -68,6 +83,7 @@ struct HashSet: Codable, Equatable, Sequence {
 
     /// Room for `n` values without growing.
     mutating func reserveCapacity(_ n: Int) {
+        if slots.isEmpty && n <= Self.inlineCapacity { return }
         var size = Swift.max(slots.count, 4)
         while n * 4 > size * 3 { size *= 2 }
         if size != slots.count { rehash(size) }
@@ -75,15 +91,20 @@ struct HashSet: Codable, Equatable, Sequence {
 
     private mutating func grow() { rehash(slots.isEmpty ? 4 : slots.count * 2) }
 
+    /// Moves the values into a table of `size` slots (from `small` when there is no table yet).
     private mutating func rehash(_ size: Int) {
-        let old = slots
+        let old = slots.isEmpty ? [small.0, small.1].prefix(stored).map { $0 } : slots
         slots = Array(repeating: 0, count: size)
+        small = (0, 0)
         stored = 0
         for v in old where v != 0 { insert(v) }
     }
 
     struct Iterator: IteratorProtocol {
         fileprivate var slots: [UInt64]
+        fileprivate var small: (UInt64, UInt64)
+        /// Inline values left to return (while `slots` is empty).
+        fileprivate var smallLeft: Int
         fileprivate var at = 0
         fileprivate var zeroPending: Bool
 
@@ -91,6 +112,10 @@ struct HashSet: Codable, Equatable, Sequence {
             if zeroPending {
                 zeroPending = false
                 return 0
+            }
+            if smallLeft > 0 {
+                defer { smallLeft -= 1; small.0 = small.1 }
+                return small.0
             }
             while at < slots.count {
                 defer { at += 1 }
@@ -100,7 +125,9 @@ struct HashSet: Codable, Equatable, Sequence {
         }
     }
 
-    func makeIterator() -> Iterator { Iterator(slots: slots, zeroPending: hasZero) }
+    func makeIterator() -> Iterator {
+        Iterator(slots: slots, small: small, smallLeft: slots.isEmpty ? stored : 0, zeroPending: hasZero)
+    }
     var underestimatedCount: Int { count }
 
     /// The values as a `Set` (tests build and compare sets through this).
@@ -145,10 +172,16 @@ struct HashSet: Codable, Equatable, Sequence {
         }
     }
 
-    /// Checks invariants (tests and debug builds): the slot count is a power of two at most 3/4 full, each
-    /// value is reachable from its home slot without crossing an empty one, and none appears twice.
+    /// Checks invariants (tests and debug builds): inline values non-zero and distinct; the slot count is a
+    /// power of two at most 3/4 full, each value is reachable from its home slot without crossing an empty one, and none appears twice.
     func verify() {
-        precondition(slots.isEmpty || (slots.count.nonzeroBitCount == 1 && stored * 4 <= slots.count * 3), "power-of-two table at most 3/4 full")
+        if slots.isEmpty {
+            precondition(stored <= Self.inlineCapacity, "at most the inline capacity without a table")
+            precondition(stored < 1 || small.0 != 0, "inline values are non-zero")
+            precondition(stored < 2 || (small.1 != 0 && small.1 != small.0), "inline values are distinct")
+            return
+        }
+        precondition((slots.count.nonzeroBitCount == 1 && stored * 4 <= slots.count * 3), "power-of-two table at most 3/4 full")
         precondition(slots.filter { $0 != 0 }.count == stored, "stored counts the non-zero slots")
         precondition(Set(slots.filter { $0 != 0 }).count == stored, "no value twice")
         for v in slots where v != 0 { precondition(contains(v), "each value reachable by probing") }

@@ -4,7 +4,7 @@ import Foundation
 // The thin wrapper around librdkafka: the only file of nq that imports CRdKafka.
 //
 // Every C handle is owned by a `final class` that frees it in `deinit`. Raw message memory is lent
-// to callers only inside `pollUnsafeMessage`'s closure. Callbacks from librdkafka (delivery reports,
+// to callers only inside the closures of `pollUnsafeMessage` and `readUnsafeMessages`. Callbacks from librdkafka (delivery reports,
 // errors, rebalances) run on the thread that calls `poll`/`pollUnsafeMessage`, which in nq is the
 // command's own (main) thread, never the Swift concurrency pool.
 
@@ -37,6 +37,8 @@ final class KafkaCallbackBox {
     var rebalance: ((KafkaRebalance) -> [Int32: Int64])?
     /// The consumer's assignment as of its last rebalance (`KafkaConsumer.assignment()`).
     var assignment: [Int32] = []
+    /// The assigned partitions' own queues (`KafkaPartitionQueue`), replaced on every rebalance.
+    var queues: [Int32: KafkaPartitionQueue] = [:]
     let brokers: String
     init(brokers: String) { self.brokers = brokers }
 }
@@ -238,18 +240,20 @@ public final class KafkaProducer: KafkaClient {
         return t
     }
 
-    /// Queues one message (copied) for `topic`, partitioned by `key`; waits while the local queue is full.
-    public func send(topic: String, key: [UInt8]?, value: [UInt8]) throws {
+    /// Queues one message (copied) for `topic`, partitioned by `key` (or sent to `partition` when given);
+    /// waits while the local queue is full.
+    public func send(topic: String, key: [UInt8]?, value: [UInt8], partition: Int32? = nil) throws {
         let t = try topicHandle(topic)
+        let target = partition ?? RD_KAFKA_PARTITION_UA
         while true {
             let rc: Int32 = value.withUnsafeBytes { v in
                 if let key {
                     return key.withUnsafeBytes { k in
-                        rd_kafka_produce(t, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                        rd_kafka_produce(t, target, RD_KAFKA_MSG_F_COPY,
                                          UnsafeMutableRawPointer(mutating: v.baseAddress), v.count, k.baseAddress, k.count, nil)
                     }
                 }
-                return rd_kafka_produce(t, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                return rd_kafka_produce(t, target, RD_KAFKA_MSG_F_COPY,
                                         UnsafeMutableRawPointer(mutating: v.baseAddress), v.count, nil, 0, nil)
             }
             if rc == 0 { return }
@@ -325,6 +329,14 @@ public final class KafkaConsumer: KafkaClient {
                     byTopic[String(cString: e.topic), default: []].append(e.partition)
                 }
                 if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
+                    // Each partition's queue is taken and unforwarded before rd_kafka_assign starts its fetch,
+                    // so no message of it reaches the consumer queue (librdkafka keeps an application's
+                    // forwarding choice when the fetch starts).
+                    var queues: [Int32: KafkaPartitionQueue] = [:]
+                    for i in 0..<Int(partitions.pointee.cnt) {
+                        let e = partitions.pointee.elems[i]
+                        queues[e.partition] = KafkaPartitionQueue(handle: rk, topic: e.topic, partition: e.partition)
+                    }
                     var starts: [String: [Int32: Int64]] = [:]
                     for (t, ps) in byTopic { starts[t] = b?.rebalance?(.assign(topic: t, partitions: ps.sorted())) ?? [:] }
                     for i in 0..<Int(partitions.pointee.cnt) {
@@ -335,10 +347,14 @@ public final class KafkaConsumer: KafkaClient {
                     // librdkafka's main thread waits for it, and that call would wait for the main thread.
                     let ok = rd_kafka_assign(rk, partitions) == RD_KAFKA_RESP_ERR_NO_ERROR
                     b?.assignment = ok ? (0..<Int(partitions.pointee.cnt)).map { partitions.pointee.elems[$0].partition }.sorted() : []
+                    b?.queues = ok ? queues : [:]
                 } else {
                     for (t, ps) in byTopic { _ = b?.rebalance?(.revoke(topic: t, partitions: ps.sorted())) }
                     rd_kafka_assign(rk, nil)
                     b?.assignment = []
+                    // The revoked partitions' queue references are dropped once their fetch is stopped; what
+                    // is still queued is older than the version barrier of the next assignment and never served.
+                    b?.queues = [:]
                 }
             }
         }
@@ -355,14 +371,48 @@ public final class KafkaConsumer: KafkaClient {
     }
 
     deinit {
+        // Partition queue references are released before closing (librdkafka requires it of queue handles).
+        box.queues = [:]
         rd_kafka_consumer_close(handle)
         rd_kafka_destroy(handle)
     }
 
-    /// Waits up to `timeoutMs` for one message or event; a message is lent to `body` for the duration
-    /// of the call. Rebalance callbacks run inside this call. Calls rd_kafka_consumer_poll.
+    /// Waits up to `timeoutMs` for one event of the consumer queue: rebalances (their callbacks run inside
+    /// this call), errors, and messages of a partition that has no queue of its own (none normally: see
+    /// `readUnsafeMessages`); a message is lent to `body` for the duration of the call.
+    /// Calls rd_kafka_consumer_poll.
     public func pollUnsafeMessage(timeoutMs: Int32, _ body: (UnsafeKafkaMessage) throws -> Void) rethrows -> KafkaPollResult {
         guard let m = rd_kafka_consumer_poll(handle, timeoutMs) else { return .timeout }
+        return try lend(m, body)
+    }
+
+    /// Reads up to `limit` messages from `partition`'s own queue, lending each to `body`; waits up to
+    /// `timeoutMs` for the first, not at all for the rest. Returns the number of messages lent and what
+    /// ended the run: `.message` when `limit` was reached, `.timeout` when the queue ran empty (or the
+    /// partition is not assigned), or an end-of-partition or error event (which ends the run).
+    /// Calls rd_kafka_consume_queue.
+    public func readUnsafeMessages(partition: Int32, limit: Int, timeoutMs: Int32,
+                                   _ body: (UnsafeKafkaMessage) throws -> Void) rethrows -> (count: Int, last: KafkaPollResult) {
+        guard let queue = box.queues[partition] else { return (0, .timeout) }
+        var count = 0
+        var wait = timeoutMs
+        while count < limit {
+            guard let m = rd_kafka_consume_queue(queue.queue, wait) else { return (count, .timeout) }
+            wait = 0
+            let result = try lend(m, body)
+            guard case .message = result else { return (count, result) }
+            count += 1
+        }
+        return (count, .message)
+    }
+
+    /// Messages and events waiting in `partition`'s own queue (0 when it has none). Calls rd_kafka_queue_length.
+    public func queuedCount(partition: Int32) -> Int {
+        box.queues[partition].map { Int(rd_kafka_queue_length($0.queue)) } ?? 0
+    }
+
+    /// Classifies one polled message and lends it to `body`; destroys it afterwards.
+    private func lend(_ m: UnsafeMutablePointer<rd_kafka_message_t>, _ body: (UnsafeKafkaMessage) throws -> Void) rethrows -> KafkaPollResult {
         defer { rd_kafka_message_destroy(m) }
         let msg = m.pointee
         if msg.err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
@@ -390,20 +440,28 @@ public final class KafkaConsumer: KafkaClient {
         rd_kafka_commit(handle, list, 1)
     }
 
-    /// Stops (`paused: true`) or restarts fetching `partitions`; the consumer's position is kept, so no
-    /// message is skipped or repeated. Calls rd_kafka_pause_partitions / rd_kafka_resume_partitions.
-    public func setPaused(_ paused: Bool, partitions: [Int32]) {
-        guard !partitions.isEmpty, let list = rd_kafka_topic_partition_list_new(Int32(partitions.count)) else { return }
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        for p in partitions { rd_kafka_topic_partition_list_add(list, topic, p) }
-        if paused { rd_kafka_pause_partitions(handle, list) } else { rd_kafka_resume_partitions(handle, list) }
-    }
-
     /// The partitions currently assigned to this consumer: the list the last rebalance assigned (assignments
     /// change only there; the consumer subscribes to one topic). Answered without asking librdkafka, because
     /// rd_kafka_assignment is a round trip to librdkafka's main thread (about 1 ms, much more on a loaded
     /// machine), and the consumer loop asks after every few hundred messages.
     public func assignment() -> [Int32] { box.assignment }
+}
+
+/// A reference to one assigned partition's own fetch queue, not forwarded to the consumer queue, so the
+/// consumer chooses which partition to read next (watermark alignment) without pausing fetches, which
+/// would purge the partition's prefetched messages. Taken on every assignment, released on revoke.
+final class KafkaPartitionQueue {
+    let queue: OpaquePointer
+
+    /// Calls rd_kafka_queue_get_partition and rd_kafka_queue_forward(queue, NULL); nil when librdkafka has
+    /// no queue for the partition (its messages then stay on the consumer queue).
+    init?(handle: OpaquePointer, topic: UnsafePointer<CChar>, partition: Int32) {
+        guard let q = rd_kafka_queue_get_partition(handle, topic, partition) else { return nil }
+        rd_kafka_queue_forward(q, nil)
+        queue = q
+    }
+
+    deinit { rd_kafka_queue_destroy(queue) }
 }
 
 // MARK: - Mock cluster (tests)

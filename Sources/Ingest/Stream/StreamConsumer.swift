@@ -18,7 +18,8 @@ public struct StreamConsumerOptions: Sendable {
     public var maxBatchEvents = 200_000
     /// With `untilEnd`: give up when no partition is assigned after this many seconds. Default: 60.
     public var connectTimeoutSeconds = 60.0
-    /// Open windows above which partitions running ahead in event time are paused. Default: 20,000.
+    /// Open windows at or above which partitions running ahead in event time are not read (watermark
+    /// alignment, `readOrder`). Default: 20,000.
     public var maxOpenWindows = 20_000
     /// Seconds between status reports. Default: 1.
     public var statusIntervalSeconds = 1.0
@@ -65,7 +66,6 @@ public final class StreamConsumer {
     private var endReached: Set<Int32> = []
     private var ends: [Int32: Int64] = [:]
     private var rate = 0.0
-    private var paused: Set<Int32> = []
     private var firstMessageAt: Double?
     /// Where the open windows' stored state is (`windows:<n>` chunks).
     private var windowChunks = WindowStateChunks()
@@ -182,12 +182,11 @@ public final class StreamConsumer {
         switch change {
         case .assign(_, let partitions):
             aggregator.assign(partitions, now: Self.now())
-            for p in partitions { endReached.remove(p); paused.remove(p) }
+            for p in partitions { endReached.remove(p) }
             return stored.filter { partitions.contains($0.key) }
         case .revoke(_, let partitions):
             do { try flush(nil) } catch { callbackError = error }
             aggregator.revoke(partitions)
-            for p in partitions { paused.remove(p) }
             return [:]
         }
     }
@@ -199,13 +198,18 @@ public final class StreamConsumer {
         var sinceClock = 0
         var now = Self.now()
         while !shouldStop() {
-            let result = consumer.pollUnsafeMessage(timeoutMs: 100) { m in
-                handle(m, now: now)
+            // The consumer queue carries rebalances and errors; the messages come from the partitions' queues.
+            var result = consumer.pollUnsafeMessage(timeoutMs: 0) { m in handle(m, now: now) }
+            var read = 0
+            if case .message = result { read = 1 } else if case .timeout = result, callbackError == nil {
+                (read, result) = readNext(consumer, now: now)
             }
             if let e = callbackError { throw e }
-            sinceClock += 1
+            sinceClock += read
             switch result {
             case .message:
+                if sinceClock < 256 { continue }
+            case .timeout where read > 0:
                 if sinceClock < 256 { continue }
             case .endOfPartition(let p, let offset):
                 syncPositions()
@@ -218,8 +222,7 @@ public final class StreamConsumer {
             now = Self.now()
             try collect(consumer, wait: false)
             aggregator.tick(now: now, caughtUp: endReached)
-            align(consumer)
-            if batchOpenedAt == nil, !aggregator.closed.isEmpty { batchOpenedAt = now }
+            if batchOpenedAt == nil, !aggregator.closedWindows.isEmpty { batchOpenedAt = now }
             if shouldCut(now: now) { try flush(consumer, wait: false) }
             // The status callback may use the store writer (export progress): only between batches.
             if now - lastStatus >= options.statusIntervalSeconds, !committer.isBusy {
@@ -238,7 +241,7 @@ public final class StreamConsumer {
                     }
                     continue
                 }
-                if case .message = result { continue }
+                if read > 0 { continue }
                 if now - lastEndCheck >= 0.5 {
                     lastEndCheck = now
                     var caughtUp = true
@@ -263,31 +266,37 @@ public final class StreamConsumer {
     private func shouldCut(now: Double) -> Bool {
         guard let opened = batchOpenedAt else { return false }
         if pendingEvents >= options.maxBatchEvents || now - opened >= options.flushIntervalSeconds { return true }
-        return !committer.isBusy && !aggregator.closed.isEmpty
+        return !committer.isBusy && !aggregator.closedWindows.isEmpty
     }
 
-    /// Watermark alignment: once more than `maxOpenWindows` windows are open, pauses fetching from each
-    /// partition whose event time runs more than the lateness plus one window ahead of the slowest
-    /// partition that still has messages to deliver, and resumes it when it is no longer ahead or the open
-    /// windows fall below half the limit. Without it a broker that serves one partition at a time would make
-    /// the consumer hold open every window of the fast partitions until the slowest one is read.
-    private func align(_ consumer: KafkaConsumer) {
-        let limit = options.window.latenessMicros + options.window.sizeMicros
-        let assigned = aggregator.assigned
-        let openCount = aggregator.open.count
-        guard openCount >= options.maxOpenWindows || !paused.isEmpty else { return }
-        var toPause: [Int32] = [], toResume: [Int32] = []
-        for p in assigned {
-            var slowest = Int64.max
-            for q in assigned where q != p && !endReached.contains(q) {
-                slowest = min(slowest, aggregator.partitionMax[q] ?? .min)
-            }
-            let ahead = slowest != .max && (aggregator.partitionMax[p] ?? .min) > slowest &+ limit
-            if ahead && openCount >= options.maxOpenWindows && !paused.contains(p) { toPause.append(p) }
-            if paused.contains(p) && (!ahead || openCount < options.maxOpenWindows / 2) { toResume.append(p) }
+    /// Reads the next run of messages (at most 256, one partition): from the first partition in `readOrder`
+    /// whose queue holds something; when none does, waits briefly for the first one that still has messages
+    /// to deliver (or, with none, on the consumer queue).
+    private func readNext(_ consumer: KafkaConsumer, now: Double) -> (count: Int, last: KafkaPollResult) {
+        let order = readOrder(consumer.assignment())
+        let waitMs: Int32 = 10
+        for p in order where consumer.queuedCount(partition: p) > 0 {
+            return consumer.readUnsafeMessages(partition: p, limit: 256, timeoutMs: 0) { m in handle(m, now: now) }
         }
-        if !toPause.isEmpty { consumer.setPaused(true, partitions: toPause); paused.formUnion(toPause) }
-        if !toResume.isEmpty { consumer.setPaused(false, partitions: toResume); paused.subtract(toResume) }
+        if let p = order.first(where: { !endReached.contains($0) }) {
+            return consumer.readUnsafeMessages(partition: p, limit: 256, timeoutMs: waitMs) { m in handle(m, now: now) }
+        }
+        let result = consumer.pollUnsafeMessage(timeoutMs: waitMs) { m in handle(m, now: now) }
+        if case .message = result { return (1, result) }
+        return (0, result)
+    }
+
+    /// Watermark alignment: the partitions in the order to read them, the one furthest behind in event time
+    /// (latest event time delivered; none yet counts as furthest behind) first, ties by partition. Once
+    /// `maxOpenWindows` windows are open, a partition whose event time runs more than the lateness plus one
+    /// window ahead of the slowest other partition that still has messages to deliver is left out: it is not
+    /// read (its fetched messages wait in its own queue, nothing is refetched) until that partition catches
+    /// up, reaches its end, or the open windows fall below the limit. Without it a broker that serves one
+    /// partition at a time would make the consumer hold open every window of the fast partitions until the
+    /// slowest one is read. It changes no result: it only orders reads.
+    func readOrder(_ partitions: [Int32]) -> [Int32] {
+        PartitionAlignment(aheadLimit: options.window.latenessMicros + options.window.sizeMicros, maxOpenWindows: options.maxOpenWindows)
+            .order(partitions, latest: aggregator.partitionMax, caughtUp: endReached, openWindows: aggregator.open.count)
     }
 
     /// Writes the offset of the run of messages being read to `positions`.
@@ -357,7 +366,7 @@ public final class StreamConsumer {
         guard let writer else { return }
         try collect(consumer, wait: true)
         // The finalized windows' rows are built by the committer (`StreamBatch.store`), off this thread.
-        let (finalized, lateCounts) = aggregator.takeFinalized()
+        let (finalized, finalizedAt, lateCounts) = aggregator.takeFinalized()
         let offsetsChanged = positions.contains { self.stored[$0.key] != $0.value }
         batchOpenedAt = nil
         guard offsetsChanged || !finalized.isEmpty || !lateCounts.isEmpty else { return }
@@ -369,7 +378,7 @@ public final class StreamConsumer {
         }
         take(&watch)
         take(&dead)
-        batch.finalizedWindows = finalized.map(\.window)
+        batch.finalizedWindows = finalized
         batch.lateCounts = lateCounts
         batch.windowSize = options.window.sizeMicros
         do {
@@ -385,7 +394,7 @@ public final class StreamConsumer {
         batch.positions = positions
         batch.storedBefore = stored
         batch.rate = rate
-        batch.finalizedAt = finalized.map(\.at)
+        batch.finalizedAt = finalizedAt
         pendingEvents = 0
         pendingLate = 0
         committer.submit(batch, writer: writer)

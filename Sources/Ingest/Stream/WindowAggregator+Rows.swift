@@ -1,23 +1,26 @@
 /// The rows of the rt tables from the finalized windows and the late-event counts.
 extension WindowAggregator {
-    /// Takes the finalized windows not yet written (with the wall time each was finalized) and the late
-    /// events per window start; `appendRows` turns them into rows (the consumer leaves that to the
-    /// committer's thread).
-    mutating func takeFinalized() -> (closed: [(window: WindowState, at: Double)], late: [Int64: Int64]) {
-        defer {
-            closed = []
-            lateCounts = [:]
-        }
-        return (closed, lateCounts)
+    /// Takes the finalized windows not yet written, the wall time each was finalized and the late events per
+    /// window start; `appendRows` turns them into rows (the consumer leaves that to the committer's thread).
+    /// The next windows go to new arrays with room for as many as these (no regrowing copies of large
+    /// window lists while a batch fills).
+    mutating func takeFinalized() -> (windows: [WindowState], at: [Double], late: [Int64: Int64]) {
+        var windows: [WindowState] = [], at: [Double] = []
+        swap(&windows, &closedWindows)
+        swap(&at, &closedAt)
+        closedWindows.reserveCapacity(windows.count)
+        closedAt.reserveCapacity(at.count)
+        defer { lateCounts = [:] }
+        return (windows, at, lateCounts)
     }
 
     /// Appends the finalized windows' rows to the rt tables' batches; returns the finalize times.
     mutating func drainClosed(engagement: inout TableBatch, eventTypes: inout TableBatch, genres: inout TableBatch,
                               countries: inout TableBatch, late: inout TableBatch) -> [Double] {
-        let (finalized, lateCounts) = takeFinalized()
-        Self.appendRows(closed: finalized.map(\.window), lateCounts: lateCounts, names: keys.names, size: config.sizeMicros,
+        let (finalized, at, lateCounts) = takeFinalized()
+        Self.appendRows(closed: finalized, lateCounts: lateCounts, names: keys.names, size: config.sizeMicros,
                         engagement: &engagement, eventTypes: &eventTypes, genres: &genres, countries: &countries, late: &late)
-        return finalized.map(\.at)
+        return at
     }
 
     /// Appends the rows of finalized windows (`names` resolving their key ids, `size` the window length) and of

@@ -228,8 +228,13 @@ struct WindowAggregator {
     /// Starts of the open windows (the next to close on top): swift-collections' min-max heap.
     private var starts = Heap<Int64>()
     private var nextCloseAt: Int64 { starts.min.map { $0 + config.sizeMicros } ?? .max }
-    /// Finalized windows not yet written, with the wall time they were finalized.
-    var closed: [(window: WindowState, at: Double)] = []
+    /// Finalized windows not yet written, in the order they were finalized, and the wall time each was
+    /// finalized (`closedAt`, same index). Two arrays, not one of pairs: `takeFinalized` hands both over
+    /// whole, where building the batch's window list from pairs copied every window (retaining its sets).
+    var closedWindows: [WindowState] = []
+    var closedAt: [Double] = []
+    /// The finalized windows not yet written with their finalize times (tests).
+    var closed: [(window: WindowState, at: Double)] { Array(zip(closedWindows, closedAt)) }
     /// Late events per window start, not yet written.
     var lateCounts: [Int64: Int64] = [:]
     /// Starts of windows opened, changed or closed since the last `takeDirty`.
@@ -382,7 +387,8 @@ struct WindowAggregator {
         guard watermark >= nextCloseAt else { return }
         while let first = starts.min, first + config.sizeMicros <= watermark {
             _ = starts.popMin()
-            closed.append((open.removeValue(forKey: first)!, now))
+            closedWindows.append(open.removeValue(forKey: first)!)
+            closedAt.append(now)
             dirty.insert(first)
         }
     }
@@ -461,7 +467,8 @@ struct WindowAggregator {
     /// Finalizes every open window (`nq consume --final`).
     mutating func closeAll(now: Double) {
         for start in open.keys.sorted() {
-            closed.append((open[start]!, now))
+            closedWindows.append(open[start]!)
+            closedAt.append(now)
             dirty.insert(start)
         }
         open = [:]
