@@ -60,6 +60,14 @@ extension Column {
         }
     }
 
+    /// A column of `count` rows of `type` with the given validity (nil: no NULLs) whose values are all
+    /// zero (empty strings): for a consumer that reads only which rows are NULL.
+    static func validityOnly(_ type: ColumnType, validity: [Bool]?, count: Int) -> Column {
+        var c = nulls(type, count: count)
+        c.validity = validity.flatMap { $0.contains(false) ? $0 : nil }
+        return c
+    }
+
     /// A column of `count` NULLs of `type`, its values zero-filled: `constant(.null, …)`, built whole
     /// instead of a row at a time.
     private static func nulls(_ type: ColumnType, count: Int) -> Column {

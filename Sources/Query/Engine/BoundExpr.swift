@@ -68,6 +68,29 @@ indirect enum BoundExpr {
         }
     }
 
+    /// Input columns this expression reads for their values: `columnsUsed` less the columns it reads
+    /// only by `column IS [NOT] NULL` (which needs a column's validity, not its values).
+    var columnsReadForValues: Set<Int> {
+        switch self {
+        case .isNull(.column, _): return []
+        case .column(let i, _): return [i]
+        case .literal: return []
+        case .arithmetic(_, let a, let b, _), .comparison(_, let a, let b), .and(let a, let b), .or(let a, let b):
+            return a.columnsReadForValues.union(b.columnsReadForValues)
+        case .not(let a), .negate(let a), .isNull(let a, _), .isBool(let a, _, _), .inSet(let a, _, _): return a.columnsReadForValues
+        case .inList(let a, let l, _): return l.reduce(a.columnsReadForValues) { $0.union($1.columnsReadForValues) }
+        case .caseWhen(let w, let e, _):
+            return w.reduce(e?.columnsReadForValues ?? []) { $0.union($1.0.columnsReadForValues).union($1.1.columnsReadForValues) }
+        case .call(_, let args):
+            return args.reduce([]) { r, a in
+                switch a {
+                case .value(let e), .interval(let e, _): return r.union(e.columnsReadForValues)
+                case .part: return r
+                }
+            }
+        }
+    }
+
     /// The same expression with column positions renumbered.
     func remap(_ f: (Int) -> Int) -> BoundExpr {
         switch self {

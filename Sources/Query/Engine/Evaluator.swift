@@ -16,6 +16,13 @@ enum Evaluator {
         case .arithmetic(let op, let a, let b, let t):
             return try arithmetic(op, try evaluate(a, batch), try evaluate(b, batch), resultType: t)
         case .comparison(let op, let a, let b):
+            // Against a constant: compared with the one value, without a column of copies of it.
+            if case .literal(let v, _) = b, !v.isNull {
+                if let c = compare(op, try evaluate(a, batch), v) { return c }
+            }
+            if case .literal(let v, _) = a, !v.isNull {
+                if let c = compare(Planner.flip(op), try evaluate(b, batch), v) { return c }
+            }
             return compare(op, try evaluate(a, batch), try evaluate(b, batch))
         case .and(let a, let b):
             return logical(try evaluate(a, batch), try evaluate(b, batch), isAnd: true)
@@ -188,6 +195,67 @@ enum Evaluator {
             run(doubles(a), doubles(b), <, ==)
         }
         return Column(values: .bool(out), validity: validity)
+    }
+
+    /// `column op value` for a non-NULL `value` of the column's type (INT64 and FLOAT64 meet as FLOAT64),
+    /// as `compare(op, column, constant column of value)` would give it; nil for other type pairs.
+    static func compare(_ op: BinaryOperator, _ a: Column, _ value: Value) -> Column? {
+        let n = a.count
+        var out = [UInt8](repeating: 0, count: n)
+        func run<T>(_ x: [T], _ y: T, _ less: (T, T) -> Bool, _ equal: (T, T) -> Bool) {
+            x.withUnsafeBufferPointer { x in
+                switch op {
+                case .equal: for i in 0..<n { out[i] = equal(x[i], y) ? 1 : 0 }
+                case .notEqual: for i in 0..<n { out[i] = equal(x[i], y) ? 0 : 1 }
+                case .less: for i in 0..<n { out[i] = less(x[i], y) ? 1 : 0 }
+                case .lessEqual: for i in 0..<n { out[i] = less(y, x[i]) ? 0 : 1 }
+                case .greater: for i in 0..<n { out[i] = less(y, x[i]) ? 1 : 0 }
+                case .greaterEqual: for i in 0..<n { out[i] = less(x[i], y) ? 0 : 1 }
+                default: break
+                }
+            }
+        }
+        switch (a.values, value) {
+        case let (.int64(x), .int64(y)), let (.timestamp(x), .timestamp(y)): run(x, y, <, ==)
+        case let (.date(x), .date(y)): run(x, y, <, ==)
+        case let (.bool(x), .bool(y)): run(x, UInt8(y ? 1 : 0), <, ==)
+        case let (.float64(x), .float64(y)): run(x, y, <, ==)
+        case let (.float64(x), .int64(y)): run(x, Double(y), <, ==)
+        case let (.int64(x), .float64(y)): run(doubles(Column(values: .int64(x))), y, <, ==)
+        case let (.string(x), .string(y)):
+            let literal = Array(y.utf8)
+            x.bytes.withUnsafeBytes { xb in
+                literal.withUnsafeBytes { yb in
+                    x.ends.withUnsafeBufferPointer { ends in
+                        let yl = yb.count
+                        var start = 0
+                        for i in 0..<n {
+                            let end = Int(ends[i]), xl = end - start
+                            let r: Bool
+                            if op == .equal || op == .notEqual {
+                                let same = xl == yl && (yl == 0 || memcmp(xb.baseAddress! + start, yb.baseAddress!, yl) == 0)
+                                r = same == (op == .equal)
+                            } else {
+                                let m = min(xl, yl)
+                                var c = m == 0 ? 0 : memcmp(xb.baseAddress! + start, yb.baseAddress!, m)
+                                if c == 0 { c = xl < yl ? -1 : (xl > yl ? 1 : 0) }
+                                switch op {
+                                case .less: r = c < 0
+                                case .lessEqual: r = c <= 0
+                                case .greater: r = c > 0
+                                default: r = c >= 0
+                                }
+                            }
+                            out[i] = r ? 1 : 0
+                            start = end
+                        }
+                    }
+                }
+            }
+        default:
+            return nil
+        }
+        return Column(values: .bool(out), validity: a.validity)
     }
 
     /// AND / OR with SQL three-valued logic: FALSE AND NULL = FALSE, TRUE OR NULL = TRUE.

@@ -23,6 +23,10 @@ final class HashJoinOperator: Operator {
     /// joined row) beside its dictionary (`Batch.dictionaries`), which the aggregation reads instead,
     /// as it does a scan's `TableScan.keyOnlyColumns`.
     var keyOnlyOutputs: Set<Int> = []
+    /// Output columns that the operators above read only by `column IS [NOT] NULL` (set by
+    /// `Planner.markJoinOutputs`): gathered as their validity alone, beside zero values (empty
+    /// strings) that nothing reads.
+    var validityOnlyOutputs: Set<Int> = []
 
     private var built = false
     private var rightBatch = Batch(columns: [], count: 0)
@@ -246,6 +250,10 @@ final class HashJoinOperator: Operator {
         columns.reserveCapacity(outputTypes.count)
         for k in 0..<nLeft {
             if !(outputRead?[k] ?? true) { columns.append(Column.constant(.null, type: outputTypes[k], count: li.count)); continue }
+            if !leftIdentity, validityOnlyOutputs.contains(k) {
+                columns.append(Column.validityOnly(outputTypes[k], validity: l.columns[k].validity.map { v in li.map { v[Int($0)] } }, count: li.count))
+                continue
+            }
             if leftIdentity {
                 columns.append(l.columns[k])
                 if let known = l.dictionaries, k < known.count { dictionaries[k] = known[k] }
@@ -255,6 +263,11 @@ final class HashJoinOperator: Operator {
         }
         for j in rightBatch.columns.indices {
             if !(outputRead?[nLeft + j] ?? true) { columns.append(Column.constant(.null, type: outputTypes[nLeft + j], count: ri.count)); continue }
+            if validityOnlyOutputs.contains(nLeft + j) {
+                let validity = rightBatch.columns[j].validity.map { v in ri.map { v[Int($0)] } }
+                columns.append(Column.validityOnly(outputTypes[nLeft + j], validity: validity, count: ri.count))
+                continue
+            }
             if let d = rightDictionaries[j] {
                 let codes = d.codes.withUnsafeBufferPointer { c in ri.map { c[Int($0)] } }
                 let validity = d.validity.map { v in ri.map { v[Int($0)] } }

@@ -127,7 +127,10 @@ extension Planner {
         // Operators: aggregate, HAVING, windows, QUALIFY, project, DISTINCT, sort, limit.
         var root = plan.root
         var width = fromScope.columns.count
-        if let aggregation {
+        if let aggregation, let scan = plan.root as? TableScan, let counts = Planner.catalogCounts(scan, aggregation) {
+            root = BatchSource(types: aggregation.aggregates.map(\.resultType), batches: [counts], label: "Counts of \(scan.table.name) from the catalog")
+            width = aggregation.aggregates.count
+        } else if let aggregation {
             root = HashAggregateOperator(child: root, keys: aggregation.keys, aggregates: aggregation.aggregates)
             // STRING keys read straight from the scan, and by no aggregate: grouped by their dictionary
             // codes without copying their strings.

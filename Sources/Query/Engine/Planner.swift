@@ -22,6 +22,10 @@ public final class Planner {
     /// replayed for every reference (as DuckDB and BigQuery do); not under EXPLAIN, which runs nothing.
     private var materializedCTEs: [Int: (scope: Scope, batches: [Batch])] = [:]
     private let materializeCTEs: Bool
+    /// Uncorrelated scalar subqueries run ahead of binding, side by side (`prefetchScalarSubqueries`),
+    /// by the source offset of the subquery; each is taken once, by the binder, when it meets that
+    /// subquery in the same query.
+    var prefetchedSubqueries: [Int: (query: Query, result: Result<Batch, Error>)] = [:]
     private let names: NameCollector
     /// Physical table names to read in place of logical ones (lower-cased keys); see `QueryEngine.tableRedirects`.
     let redirects: [String: String]
@@ -55,6 +59,7 @@ public final class Planner {
         }
         cteStack.append(frame)
         defer { cteStack.removeLast() }
+        if materializeCTEs { prefetchScalarSubqueries(q.body) }
         if case .select(let s) = q.body {
             return try planSelect(s, orderBy: q.orderBy, limit: q.limit, offset: q.offset)
         }
@@ -94,7 +99,11 @@ public final class Planner {
 
     /// Runs an uncorrelated subquery and returns its rows.
     func runSubquery(_ q: Query, location: SourceLocation) throws -> Batch {
-        try planQuery(q).root.drain()
+        if let p = prefetchedSubqueries[location.offset], p.query == q {
+            prefetchedSubqueries[location.offset] = nil
+            return try p.result.get()
+        }
+        return try planQuery(q).root.drain()
     }
 
     // MARK: FROM

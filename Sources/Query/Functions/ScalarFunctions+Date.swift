@@ -21,7 +21,7 @@ extension ScalarFunctions {
                 guard call.args.count == 2, case .value(let t) = call.args[0], case .part(let p) = call.args[1] else { throw call.mismatch() }
                 if (t == nil || t == .date) && dateTruncParts.contains(p) {
                     return call.resolved(.date, [.date, nil]) { args, _ in
-                        let out = mapDate(args) { Cal.trunc($0, p) }
+                        let out = truncDates(args, p)
                         try checkTruncRange(out, input: column(args, 0), "DATE_TRUNC", p)
                         return out
                     }
@@ -292,6 +292,24 @@ extension ScalarFunctions {
     static func mapDate(_ args: [FunctionArgument], _ f: (Int32) -> Int32) -> Column {
         let a = column(args, 0)
         return Column(values: .date(map(dates(a), a.validity, 0, f)), validity: a.validity)
+    }
+
+    /// `DATE_TRUNC(date, p)` of every row. When the valid dates span no more days than there are rows,
+    /// each day of the span is truncated once into a table that the rows then read (the dates of a
+    /// batch usually span a few years at most); otherwise each row is truncated by itself.
+    static func truncDates(_ args: [FunctionArgument], _ p: DatePart) -> Column {
+        let a = column(args, 0)
+        let d = dates(a)
+        var lo = Int32.max, hi = Int32.min
+        for i in d.indices where a.validity?[i] ?? true {
+            lo = min(lo, d[i])
+            hi = max(hi, d[i])
+        }
+        guard lo <= hi, Int(hi) - Int(lo) < d.count else { return mapDate(args) { Cal.trunc($0, p) } }
+        let table = (lo...hi).map { Cal.trunc($0, p) }
+        return table.withUnsafeBufferPointer { t in
+            mapDate(args) { t[Int($0 - lo)] }
+        }
     }
 
     /// Truncating to a Sunday-start WEEK can step before 0001-01-01 (a Monday); BigQuery's range ends
