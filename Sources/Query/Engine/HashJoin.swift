@@ -28,7 +28,15 @@ final class HashJoinOperator: Operator {
     /// strings) that nothing reads.
     var validityOnlyOutputs: Set<Int> = []
 
+    /// Whether the first `next()` computes the build side on a thread of its own while this thread pulls
+    /// the left input's first batch: set at plan time when both inputs do blocking work before their
+    /// first batch (`doesWorkBeforeFirstBatch`), e.g. two aggregations joined, so each runs on a core.
+    let overlapsBuild: Bool
     private var built = false
+    /// The left input's first batch, pulled during an overlapped build and not yet probed.
+    private var pendingLeft: Batch?
+    /// Whether the left input has returned nil (it is not asked again).
+    private var leftDone = false
     private var rightBatch = Batch(columns: [], count: 0)
     /// The build side of one key that packs into 16 bytes (INT64, TIMESTAMP, DATE, STRING of at most
     /// 15 bytes); nil when the keys are several or do not pack, and `table` holds them instead.
@@ -56,6 +64,45 @@ final class HashJoinOperator: Operator {
         self.rightKeys = rightKeys
         self.residual = residual
         outputTypes = left.outputTypes + right.outputTypes
+        overlapsBuild = HashJoinOperator.doesWorkBeforeFirstBatch(left) && HashJoinOperator.doesWorkBeforeFirstBatch(right)
+    }
+
+    /// Whether `op` must consume an input (or a CTE) before it returns its first batch: an aggregation,
+    /// sort, window, top-one, join (its build side), a shared CTE, or a projection, filter, limit or the
+    /// first operand of a UNION ALL over one of these.
+    static func doesWorkBeforeFirstBatch(_ op: Operator) -> Bool {
+        switch op {
+        case is HashAggregateOperator, is SortOperator, is WindowOperator, is TopOneOperator, is HashJoinOperator, is SharedCTESource:
+            return true
+        case let p as ProjectOperator: return doesWorkBeforeFirstBatch(p.child)
+        case let f as FilterOperator: return doesWorkBeforeFirstBatch(f.child)
+        case let l as LimitOperator: return doesWorkBeforeFirstBatch(l.child)
+        case let u as UnionAllOperator: return u.children.first.map(doesWorkBeforeFirstBatch) ?? false
+        default: return false
+        }
+    }
+
+    /// The build, beside the left input's first pull when `overlapsBuild`. The build's error comes
+    /// first, as when the build ran alone before the first pull.
+    private func buildFirst() throws {
+        guard overlapsBuild else { return try build() }
+        let side = SideThread { [self] in try build() }
+        let first = Result { try left.next() }
+        try side.wait()
+        let b = try first.get()
+        if let b { pendingLeft = b } else { leftDone = true }
+    }
+
+    /// The left input's next batch: the one pulled during the build first.
+    private func pullLeft() throws -> Batch? {
+        if let b = pendingLeft {
+            pendingLeft = nil
+            return b
+        }
+        if leftDone { return nil }
+        let b = try left.next()
+        if b == nil { leftDone = true }
+        return b
     }
 
     private func build() throws {
@@ -192,12 +239,12 @@ final class HashJoinOperator: Operator {
     }
 
     func next() throws -> Batch? {
-        if !built { try build() }
+        if !built { try buildFirst() }
         while true {
             if let b = ready.popLast() { return b }
             // Up to two probe batches at a time, probed on two cores; their output keeps the input order.
             var inputs: [Batch] = []
-            while inputs.count < 2, let l = try left.next() { if l.count > 0 { inputs.append(l) } }
+            while inputs.count < 2, let l = try pullLeft() { if l.count > 0 { inputs.append(l) } }
             if inputs.isEmpty { break }
             var results = [Result<(pairs: Batch, li: [Int32], ri: [Int32]), Error>?](repeating: nil, count: inputs.count)
             if inputs.count == 1 {

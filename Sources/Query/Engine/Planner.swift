@@ -20,7 +20,7 @@ public final class Planner {
     private var nextCTEID = 0
     /// CTEs named more than once in the statement are computed once, on first use, and their batches
     /// replayed for every reference (as DuckDB and BigQuery do); not under EXPLAIN, which runs nothing.
-    private var materializedCTEs: [Int: (scope: Scope, batches: [Batch])] = [:]
+    private var materializedCTEs: [Int: (scope: Scope, shared: SharedCTE)] = [:]
     private let materializeCTEs: Bool
     /// Uncorrelated scalar subqueries run ahead of binding, side by side (`prefetchScalarSubqueries`),
     /// by the source offset of the subquery; each is taken once, by the binder, when it meets that
@@ -124,14 +124,10 @@ public final class Planner {
                         guard materializeCTEs, (names.tableReferences[short.lowercased()] ?? 0) > 1 else {
                             return Plan(root: p.root, scope: requalify(p.scope))
                         }
-                        var batches: [Batch] = []
-                        while let b = try p.root.next() {
-                            if b.count > 0 { batches.append(b) }
-                        }
-                        materializedCTEs[def.id] = (p.scope, batches)
+                        materializedCTEs[def.id] = (p.scope, SharedCTE(plan: p.root))
                     }
                     let m = materializedCTEs[def.id]!
-                    return Plan(root: BatchSource(types: m.scope.types, batches: m.batches, label: "Materialized CTE \(short)"), scope: requalify(m.scope))
+                    return Plan(root: SharedCTESource(types: m.scope.types, shared: m.shared, label: "Materialized CTE \(short)"), scope: requalify(m.scope))
                 }
             }
             let table: TableInfo
