@@ -177,16 +177,7 @@ enum Evaluator {
                         let m = min(xl, yl)
                         var c = m == 0 ? 0 : memcmp(xb.baseAddress! + xs, yb.baseAddress! + ys, m)
                         if c == 0 { c = xl < yl ? -1 : (xl > yl ? 1 : 0) }
-                        let r: Bool
-                        switch op {
-                        case .equal: r = c == 0
-                        case .notEqual: r = c != 0
-                        case .less: r = c < 0
-                        case .lessEqual: r = c <= 0
-                        case .greater: r = c > 0
-                        default: r = c >= 0
-                        }
-                        out[i] = r ? 1 : 0
+                        out[i] = StringComparison.holds(op, c) ? 1 : 0
                     }
                 }
             }
@@ -200,6 +191,9 @@ enum Evaluator {
     /// `column op value` for a non-NULL `value` of the column's type (INT64 and FLOAT64 meet as FLOAT64),
     /// as `compare(op, column, constant column of value)` would give it; nil for other type pairs.
     static func compare(_ op: BinaryOperator, _ a: Column, _ value: Value) -> Column? {
+        if case .string(let x) = a.values, case .string(let y) = value {
+            return Column(values: .bool(StringComparison.tests(x, op, Array(y.utf8))), validity: a.validity)
+        }
         let n = a.count
         var out = [UInt8](repeating: 0, count: n)
         func run<T>(_ x: [T], _ y: T, _ less: (T, T) -> Bool, _ equal: (T, T) -> Bool) {
@@ -222,36 +216,6 @@ enum Evaluator {
         case let (.float64(x), .float64(y)): run(x, y, <, ==)
         case let (.float64(x), .int64(y)): run(x, Double(y), <, ==)
         case let (.int64(x), .float64(y)): run(doubles(Column(values: .int64(x))), y, <, ==)
-        case let (.string(x), .string(y)):
-            let literal = Array(y.utf8)
-            x.bytes.withUnsafeBytes { xb in
-                literal.withUnsafeBytes { yb in
-                    x.ends.withUnsafeBufferPointer { ends in
-                        let yl = yb.count
-                        var start = 0
-                        for i in 0..<n {
-                            let end = Int(ends[i]), xl = end - start
-                            let r: Bool
-                            if op == .equal || op == .notEqual {
-                                let same = xl == yl && (yl == 0 || memcmp(xb.baseAddress! + start, yb.baseAddress!, yl) == 0)
-                                r = same == (op == .equal)
-                            } else {
-                                let m = min(xl, yl)
-                                var c = m == 0 ? 0 : memcmp(xb.baseAddress! + start, yb.baseAddress!, m)
-                                if c == 0 { c = xl < yl ? -1 : (xl > yl ? 1 : 0) }
-                                switch op {
-                                case .less: r = c < 0
-                                case .lessEqual: r = c <= 0
-                                case .greater: r = c > 0
-                                default: r = c >= 0
-                                }
-                            }
-                            out[i] = r ? 1 : 0
-                            start = end
-                        }
-                    }
-                }
-            }
         default:
             return nil
         }

@@ -126,50 +126,20 @@ struct ScanFilter {
         }
     }
 
-    /// Whether `memcmp`-order comparison result `c` satisfies `op`.
-    @inline(__always)
-    private static func holds(_ op: BinaryOperator, _ c: Int32) -> Bool {
-        switch op {
-        case .equal: return c == 0
-        case .notEqual: return c != 0
-        case .less: return c < 0
-        case .lessEqual: return c <= 0
-        case .greater: return c > 0
-        default: return c >= 0
-        }
-    }
-
-    /// For each string of `s`, whether `s[i] op literal` holds.
-    private static func stringTests(_ s: StringArray, _ op: BinaryOperator, _ literal: [UInt8]) -> [Bool] {
-        var out = [Bool](repeating: false, count: s.count)
-        s.bytes.withUnsafeBytes { sb in
-            literal.withUnsafeBytes { lb in
-                for i in 0..<s.count {
-                    let start = s.start(i), len = Int(s.ends[i]) - start
-                    let m = min(len, lb.count)
-                    var c = m == 0 ? 0 : memcmp(sb.baseAddress! + start, lb.baseAddress!, m)
-                    if c == 0 { c = len < lb.count ? -1 : (len > lb.count ? 1 : 0) }
-                    out[i] = holds(op, c)
-                }
-            }
-        }
-        return out
-    }
-
     private static func refine(_ selection: [Int32]?, rows n: Int, _ t: Term, _ block: BlockColumn) -> [Int32] {
         switch block {
         case .dictionary(let d):
             guard case .string(let lit) = t.value else { return [] }
             // Decide each dictionary entry once; a row passes when its entry does.
-            let entryPasses = stringTests(d.entries, t.op, Array(lit.utf8))
+            let entryPasses = StringComparison.tests(d.entries, t.op, Array(lit.utf8))
             return entryPasses.withUnsafeBufferPointer { e in
-                d.codes.withUnsafeBufferPointer { codes in keep(selection, n, d.validity) { e[Int(codes[$0])] } }
+                d.codes.withUnsafeBufferPointer { codes in keep(selection, n, d.validity) { e[Int(codes[$0])] != 0 } }
             }
         case .plain(let c):
             switch (c.values, t.value) {
             case (.string(let s), .string(let lit)):
-                let passes = stringTests(s, t.op, Array(lit.utf8))
-                return passes.withUnsafeBufferPointer { p in keep(selection, n, c.validity) { p[$0] } }
+                let passes = StringComparison.tests(s, t.op, Array(lit.utf8))
+                return passes.withUnsafeBufferPointer { p in keep(selection, n, c.validity) { p[$0] != 0 } }
             case (.float64(let x), _):
                 return keep(selection, n, c.validity, x, t.op, double(t.value))
             case (.int64(let x), _):
