@@ -8,7 +8,7 @@ import Testing
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     func withStore(_ body: (Store, String) throws -> Void) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nq-batch-\(UUID().uuidString)").path
+        let dir = TemporaryStore.path("batch")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try Store(path: dir + "/store")
@@ -24,8 +24,7 @@ import Testing
     }
 
     func rows(_ store: Store, _ sql: String) throws -> [[Value]] {
-        let r = try QueryEngine(store: store).execute(sql).last!
-        return (0..<r.rowCount).map { i in r.columns.map { $0.value(at: i) } }
+        try #require(try QueryEngine(store: store).execute(sql).last).rowValues
     }
 
     @Test func theCompiledInPipelineIsTheRepositorysPipelinesBatchFiles() throws {

@@ -16,7 +16,7 @@ import Testing
     }
 
     static func store() throws -> (Store, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-catcounts-\(UUID().uuidString)").path
+        let path = TemporaryStore.path("catcounts")
         let store = try Store(path: path)
         let t = TableSchema(name: "t", columns: [ColumnSchema(name: "k", type: .string), ColumnSchema(name: "n", type: .int64),
                                                  ColumnSchema(name: "v", type: .int64)])

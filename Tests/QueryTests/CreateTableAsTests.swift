@@ -7,15 +7,14 @@ import Testing
 /// at the commit.
 @Suite struct CreateTableAsTests {
     func withStore(_ body: (Store, String) throws -> Void) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nq-ctas-\(UUID().uuidString)").path
+        let dir = TemporaryStore.path("ctas")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try Store(path: dir)
         try body(store, dir)
     }
 
     func rows(_ store: Store, _ sql: String) throws -> [[Value]] {
-        let r = try QueryEngine(store: store).execute(sql).last!
-        return (0..<r.rowCount).map { i in r.columns.map { $0.value(at: i) } }
+        try #require(try QueryEngine(store: store).execute(sql).last).rowValues
     }
 
     /// Files in the segments directory that the catalog does not reference.

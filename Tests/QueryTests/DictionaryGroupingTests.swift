@@ -17,7 +17,7 @@ import Testing
     static let parts = 3, rowsPerPart = 70_000
 
     static func store() throws -> (Store, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-dictgroup-\(UUID().uuidString)").path
+        let path = TemporaryStore.path("dictgroup")
         let store = try Store(path: path)
         let schema = TableSchema(name: "d", columns: [ColumnSchema(name: "a", type: .string), ColumnSchema(name: "b", type: .string),
                                                       ColumnSchema(name: "n", type: .int64)])

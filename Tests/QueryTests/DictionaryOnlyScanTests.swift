@@ -24,7 +24,7 @@ import Testing
     }
 
     static func store() throws -> (Store, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-dictonly-\(UUID().uuidString)").path
+        let path = TemporaryStore.path("dictonly")
         let store = try Store(path: path)
         let f = TableSchema(name: "f", columns: [ColumnSchema(name: "k", type: .string), ColumnSchema(name: "v", type: .int64)])
         let d = TableSchema(name: "d", columns: [ColumnSchema(name: "k", type: .string), ColumnSchema(name: "g", type: .string)])

@@ -26,7 +26,7 @@ import Testing
     @Test(arguments: GoldenSQLTests.files)
     func goldenFile(_ name: String) throws {
         let text = try String(contentsOf: Self.directory.appendingPathComponent(name), encoding: .utf8)
-        let storePath = FileManager.default.temporaryDirectory.appendingPathComponent("nq-golden-\(UUID().uuidString)").path
+        let storePath = TemporaryStore.path("golden")
         defer { try? FileManager.default.removeItem(atPath: storePath) }
         var store = try Store(path: storePath)
         let lines = text.components(separatedBy: "\n")

@@ -27,7 +27,7 @@ import Testing
     }
 
     static func store() throws -> (Store, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-hashagg-\(UUID().uuidString)").path
+        let path = TemporaryStore.path("hashagg")
         let store = try Store(path: path)
         let schema = TableSchema(name: "p", columns: [ColumnSchema(name: "k", type: .int64), ColumnSchema(name: "s", type: .string),
                                                       ColumnSchema(name: "x", type: .float64), ColumnSchema(name: "n", type: .int64)])
@@ -98,7 +98,7 @@ import Testing
     /// eight batches (two partials) the second round (over 131,072 rows) stays on one partial; the
     /// result must not depend on where the split stopped.
     @Test func nearlyUniqueGroupsMatchWhenTheSplitStops() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-hashagg-\(UUID().uuidString)").path
+        let path = TemporaryStore.path("hashagg")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let store = try Store(path: path)
         let rows = 800_000, modulus = 790_000
@@ -134,7 +134,7 @@ import Testing
     /// while the other adds the round before, and the groups must still come in first-seen order
     /// with the aggregates of every row.
     @Test func countDistinctOverSeveralPreparedRoundsMatchesInFirstSeenOrder() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-hashagg-\(UUID().uuidString)").path
+        let path = TemporaryStore.path("hashagg")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let store = try Store(path: path)
         let rows = 1_200_000

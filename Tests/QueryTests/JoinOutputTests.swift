@@ -21,7 +21,7 @@ import Testing
     static let factRows = 50_000, dimRows = 40
 
     static func store() throws -> (Store, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-joinout-\(UUID().uuidString)").path
+        let path = TemporaryStore.path("joinout")
         let store = try Store(path: path)
         let f = TableSchema(name: "f", columns: [ColumnSchema(name: "k", type: .int64), ColumnSchema(name: "v", type: .int64)])
         let d = TableSchema(name: "d", columns: [ColumnSchema(name: "k", type: .int64), ColumnSchema(name: "g", type: .string),
@@ -148,13 +148,7 @@ import Testing
 
     /// The rows of the last statement of `sql` over a fresh store, each as its values.
     static func rows(_ sql: [String]) throws -> [[Value]] {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-joinout-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let engine = QueryEngine(store: try Store(path: path))
-        var last: QueryResult?
-        for statement in sql { last = try engine.execute(statement).last }
-        let r = try #require(last)
-        return (0..<r.rowCount).map { i in r.columns.map { $0.value(at: i) } }
+        try TemporaryStore.lastRows(of: sql, label: "joinout")
     }
 
     /// Probe keys 1, 2, 3 against build keys 1, 1, 3: as many pairs as probe rows, the last row last,

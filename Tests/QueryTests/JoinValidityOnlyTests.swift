@@ -16,12 +16,7 @@ import Testing
     ]
 
     static func rows(_ sql: String) throws -> [[Value]] {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-validity-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let engine = QueryEngine(store: try Store(path: path))
-        for t in tables { _ = try engine.execute(t) }
-        let r = try #require(try engine.execute(sql).last)
-        return (0..<r.rowCount).map { i in r.columns.map { $0.value(at: i) } }
+        try TemporaryStore.lastRows(of: tables + [sql], label: "validity")
     }
 
     // Row by row (w.v): 10 matches u 'x' and mv g 1; 20 u NULL name, mv NULL g; 30 neither; 40 (NULL k)

@@ -19,7 +19,7 @@ import Testing
     }
 
     static func store() throws -> (Store, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-keyonly-\(UUID().uuidString)").path
+        let path = TemporaryStore.path("keyonly")
         let store = try Store(path: path)
         let schema = TableSchema(name: "t", columns: [ColumnSchema(name: "a", type: .string), ColumnSchema(name: "u", type: .string),
                                                       ColumnSchema(name: "m", type: .string), ColumnSchema(name: "n", type: .int64)])

@@ -17,13 +17,7 @@ import Testing
     ]
 
     static func rows(_ sql: String) throws -> [[Value]] {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-overlap-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let engine = QueryEngine(store: try Store(path: path))
-        var last: QueryResult?
-        for statement in tables + [sql] { last = try engine.execute(statement).last }
-        let r = try #require(last)
-        return (0..<r.rowCount).map { i in r.columns.map { $0.value(at: i) } }
+        try TemporaryStore.lastRows(of: tables + [sql], label: "overlap")
     }
 
     @Test("a CTE named twice joined with itself one bucket apart gives each bucket and the one before it")

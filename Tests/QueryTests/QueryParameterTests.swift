@@ -7,7 +7,7 @@ import Testing
 @Suite struct QueryParameterTests {
     /// A fresh store with `t(d DATE, country STRING, n INT64)` of four rows.
     static func store() throws -> (Store, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-params-\(UUID().uuidString)").path
+        let path = TemporaryStore.path("params")
         let store = try Store(path: path)
         _ = try QueryEngine(store: store).execute("""
             create table t as

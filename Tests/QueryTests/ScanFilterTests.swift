@@ -33,7 +33,7 @@ import Testing
     }
 
     static func store() throws -> (Store, String, PendingSegment) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-scanfilter-\(UUID().uuidString)").path
+        let path = TemporaryStore.path("scanfilter")
         let store = try Store(path: path)
         let schema = TableSchema(name: "t", columns: [ColumnSchema(name: "s", type: .string), ColumnSchema(name: "x", type: .float64),
                                                       ColumnSchema(name: "n", type: .int64), ColumnSchema(name: "d", type: .date)])

@@ -25,7 +25,7 @@ import Testing
     }
 
     static func store() throws -> (Store, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-topn-\(UUID().uuidString)").path
+        let path = TemporaryStore.path("topn")
         let store = try Store(path: path)
         let schema = TableSchema(name: "p", columns: [ColumnSchema(name: "id", type: .int64), ColumnSchema(name: "k", type: .int64),
                                                       ColumnSchema(name: "x", type: .float64), ColumnSchema(name: "d", type: .date)])

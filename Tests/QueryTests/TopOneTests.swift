@@ -28,7 +28,7 @@ import Testing
     }
 
     static func store() throws -> (Store, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("nq-topone-\(UUID().uuidString)").path
+        let path = TemporaryStore.path("topone")
         let store = try Store(path: path)
         let schema = TableSchema(name: "p", columns: [ColumnSchema(name: "id", type: .int64), ColumnSchema(name: "k", type: .int64),
                                                       ColumnSchema(name: "f", type: .float64), ColumnSchema(name: "v", type: .int64),
