@@ -6,6 +6,9 @@ import ColumnStore
 // results have every location reset to `.nowhere`, so trees compare by shape alone (locations have
 // their own tests).
 
+/// The parser's location type, for suites that import Testing (which has a `SourceLocation` too).
+typealias QuerySourceLocation = SourceLocation
+
 extension SourceLocation {
     static let nowhere = SourceLocation(line: 0, column: 0, offset: 0)
 }

@@ -46,24 +46,31 @@ struct NameCollector {
 
     mutating func visit(_ e: Expr) {
         switch e {
-        case .literal, .parameter, .datePart: break
         case .column(_, let name, _): names.insert(name.lowercased())
-        case .unary(_, let x, _), .isNull(let x, _, _), .isBool(let x, _, _, _), .cast(let x, _, _, _), .extract(_, let x, _), .interval(let x, _, _):
-            visit(x)
-        case .binary(_, let a, let b, _), .like(let a, let b, _, _): visit(a); visit(b)
-        case .inList(let x, let l, _, _): visit(x); l.forEach { visit($0) }
         case .inSubquery(let x, let q, _, _): visit(x); visit(q)
-        case .between(let x, let lo, let hi, _, _): visit(x); visit(lo); visit(hi)
-        case .caseWhen(let op, let whens, let el, _):
-            if let op { visit(op) }
-            for w in whens { visit(w.when); visit(w.then) }
-            if let el { visit(el) }
-        case .function(_, let args, _, _, _): args.forEach { visit($0) }
-        case .window(let f, let over, _):
-            visit(f)
-            over.partitionBy.forEach { visit($0) }
-            over.orderBy.forEach { visit($0.expr) }
         case .scalarSubquery(let q, _), .exists(let q, _, _): visit(q)
+        default: e.children.forEach { visit($0) }
+        }
+    }
+}
+
+extension Expr {
+    /// The expressions directly inside this one, in source order, not looking into subqueries: a
+    /// window call's function, PARTITION BY and ORDER BY; `x` of `x IN (SELECT …)`. Walks that only
+    /// care about some kinds of node handle those and recurse through `children` for the rest.
+    var children: [Expr] {
+        switch self {
+        case .literal, .parameter, .datePart, .column, .scalarSubquery, .exists: return []
+        case .unary(_, let x, _), .isNull(let x, _, _), .isBool(let x, _, _, _), .cast(let x, _, _, _), .extract(_, let x, _),
+             .interval(let x, _, _), .inSubquery(let x, _, _, _):
+            return [x]
+        case .binary(_, let a, let b, _), .like(let a, let b, _, _): return [a, b]
+        case .inList(let x, let l, _, _): return [x] + l
+        case .between(let x, let lo, let hi, _, _): return [x, lo, hi]
+        case .caseWhen(let op, let whens, let el, _):
+            return (op.map { [$0] } ?? []) + whens.flatMap { [$0.when, $0.then] } + (el.map { [$0] } ?? [])
+        case .function(_, let args, _, _, _): return args
+        case .window(let f, let over, _): return [f] + over.partitionBy + over.orderBy.map(\.expr)
         }
     }
 }
@@ -81,7 +88,6 @@ extension Planner {
     /// Whether `e` contains an aggregate call; window calls count only when `includeWindows`.
     static func containsAggregate(_ e: Expr, includeWindows: Bool = false) -> Bool {
         switch e {
-        case .literal, .parameter, .datePart, .column: return false
         case .function(let name, let args, _, _, _):
             return isAggregate(name) || args.contains { containsAggregate($0, includeWindows: includeWindows) }
         case .window(let f, let over, _):
@@ -89,20 +95,8 @@ extension Planner {
             // The arguments of a window call may themselves aggregate: SUM(SUM(x)) OVER ().
             if case .function(_, let args, _, _, _) = f, args.contains(where: { containsAggregate($0) }) { return true }
             return over.partitionBy.contains { containsAggregate($0) } || over.orderBy.contains { containsAggregate($0.expr) }
-        case .unary(_, let x, _), .isNull(let x, _, _), .isBool(let x, _, _, _), .cast(let x, _, _, _), .extract(_, let x, _), .interval(let x, _, _):
-            return containsAggregate(x, includeWindows: includeWindows)
-        case .binary(_, let a, let b, _), .like(let a, let b, _, _):
-            return containsAggregate(a, includeWindows: includeWindows) || containsAggregate(b, includeWindows: includeWindows)
-        case .inList(let x, let l, _, _):
-            return containsAggregate(x, includeWindows: includeWindows) || l.contains { containsAggregate($0, includeWindows: includeWindows) }
-        case .inSubquery(let x, _, _, _): return containsAggregate(x, includeWindows: includeWindows)
-        case .between(let x, let lo, let hi, _, _):
-            return [x, lo, hi].contains { containsAggregate($0, includeWindows: includeWindows) }
-        case .caseWhen(let op, let whens, let el, _):
-            return (op.map { containsAggregate($0, includeWindows: includeWindows) } ?? false)
-                || whens.contains { containsAggregate($0.when, includeWindows: includeWindows) || containsAggregate($0.then, includeWindows: includeWindows) }
-                || (el.map { containsAggregate($0, includeWindows: includeWindows) } ?? false)
-        case .scalarSubquery, .exists: return false
+        default:
+            return e.children.contains { containsAggregate($0, includeWindows: includeWindows) }
         }
     }
 

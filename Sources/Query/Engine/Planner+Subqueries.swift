@@ -52,25 +52,7 @@ extension Planner {
 
     /// The scalar subqueries of `e`, not looking inside any subquery.
     static func collectScalarSubqueries(_ e: Expr, into found: inout [(query: Query, location: SourceLocation)]) {
-        func visit(_ x: Expr) { collectScalarSubqueries(x, into: &found) }
-        switch e {
-        case .scalarSubquery(let q, let loc): found.append((q, loc))
-        case .literal, .parameter, .datePart, .column, .exists: break
-        case .function(_, let args, _, _, _): args.forEach(visit)
-        case .window(let f, let over, _):
-            visit(f)
-            over.partitionBy.forEach(visit)
-            over.orderBy.forEach { visit($0.expr) }
-        case .unary(_, let x, _), .isNull(let x, _, _), .isBool(let x, _, _, _), .cast(let x, _, _, _), .extract(_, let x, _), .interval(let x, _, _),
-             .inSubquery(let x, _, _, _):
-            visit(x)
-        case .binary(_, let a, let b, _), .like(let a, let b, _, _): visit(a); visit(b)
-        case .inList(let x, let l, _, _): visit(x); l.forEach(visit)
-        case .between(let x, let lo, let hi, _, _): visit(x); visit(lo); visit(hi)
-        case .caseWhen(let op, let whens, let el, _):
-            if let op { visit(op) }
-            for w in whens { visit(w.when); visit(w.then) }
-            if let el { visit(el) }
-        }
+        if case .scalarSubquery(let q, let loc) = e { found.append((q, loc)) }
+        for child in e.children { collectScalarSubqueries(child, into: &found) }
     }
 }
