@@ -6,7 +6,7 @@
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libsqlite3-dev liblz4-dev zlib1g-dev librdkafka-dev libcurl4-openssl-dev pkg-config \
+      libsqlite3-dev liblz4-dev libdeflate-dev librdkafka-dev libcurl4-openssl-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -21,7 +21,7 @@ RUN swift build -c release --product nq --static-swift-stdlib \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libsqlite3-0 liblz4-1 zlib1g librdkafka1 libcurl4 ca-certificates cron tzdata \
+      libsqlite3-0 liblz4-1 libdeflate0 librdkafka1 libcurl4 ca-certificates cron tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /data nq \
  && mkdir -p /data && chown nq /data

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(libsqlite3-dev liblz4-dev zlib1g-dev librdkafka-dev libcurl4-openssl-dev pkg-config cron util-linux)
+debs=(libsqlite3-dev liblz4-dev libdeflate-dev librdkafka-dev libcurl4-openssl-dev pkg-config cron util-linux)
 # For the tests only: headless Chromium renders the dashboards; docker-compose validates deploy/compose.yaml.
 [ "${1:-}" = "--with-python" ] && debs+=(chromium docker-compose)
 missing=()

@@ -307,4 +307,16 @@ func blockBody(_ reader: SegmentReader, column c: Int, block b: Int) throws -> [
         #expect(check.withUnsafeBytes { Checksum.crc32($0) } == 0xCBF4_3926)
         #expect([UInt8]().withUnsafeBytes { Checksum.crc32($0) } == 0)
     }
+
+    @Test("a long buffer's CRC-32 is zlib's, whole or continued from a seed")
+    func crc32OfALongBufferMatchesZlibWholeAndSeeded() {
+        // Expected values from Python's zlib.crc32 over bytes (i * 7 + 3) & 0xFF, i < 100,000.
+        let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 * 7 + 3) }
+        bytes.withUnsafeBytes { all in
+            #expect(Checksum.crc32(all) == 0xF730_CAA8)
+            let head = UnsafeRawBufferPointer(rebasing: all[..<12_345])
+            #expect(Checksum.crc32(head) == 0x7F1F_5B5C)
+            #expect(Checksum.crc32(UnsafeRawBufferPointer(rebasing: all[12_345...]), seed: Checksum.crc32(head)) == 0xF730_CAA8)
+        }
+    }
 }

@@ -83,28 +83,33 @@ struct ScanFilter {
     ///
     /// Without branches on the outcome: each candidate row is written at the next free slot and the
     /// slot advances only when the row passes (a filter passing about half of the rows would otherwise
-    /// mispredict often). `pass` is also called for NULL rows, whose values are zero.
+    /// mispredict often). `pass` is also called for NULL rows (whose values are zero, and whose codes
+    /// are valid codes), and its outcome is then dropped.
     @inline(__always)
     private static func keep(_ selection: [Int32]?, _ n: Int, _ validity: [Bool]?, _ pass: (Int) -> Bool) -> [Int32] {
         let candidates = selection?.count ?? n
         return [Int32](unsafeUninitializedCapacity: candidates) { out, initialized in
             var k = 0
-            @inline(__always) func offer(_ r: Int, _ ok: Bool) {
+            // A Bool's byte is 0 or 1: the outcome is added as a number, and a valid bit and the test
+            // are combined with `&` rather than `&&`, so the compiler has no branch to make of them
+            // (with `&&` and `ok ? 1 : 0` it branched on both, and mispredicted on half the rows).
+            @inline(__always) func bit(_ b: Bool) -> UInt8 { unsafeBitCast(b, to: UInt8.self) }
+            @inline(__always) func offer(_ r: Int, _ ok: UInt8) {
                 out[k] = Int32(truncatingIfNeeded: r)
-                k &+= ok ? 1 : 0
+                k &+= Int(ok)
             }
             if let validity {
                 validity.withUnsafeBufferPointer { v in
                     if let selection {
-                        for r in selection { let i = Int(r); offer(i, v[i] && pass(i)) }
+                        for r in selection { let i = Int(r); offer(i, bit(v[i]) & bit(pass(i))) }
                     } else {
-                        for i in 0..<n { offer(i, v[i] && pass(i)) }
+                        for i in 0..<n { offer(i, bit(v[i]) & bit(pass(i))) }
                     }
                 }
             } else if let selection {
-                for r in selection { offer(Int(r), pass(Int(r))) }
+                for r in selection { offer(Int(r), bit(pass(Int(r)))) }
             } else {
-                for i in 0..<n { offer(i, pass(i)) }
+                for i in 0..<n { offer(i, bit(pass(i))) }
             }
             initialized = k
         }

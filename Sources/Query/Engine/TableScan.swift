@@ -71,9 +71,13 @@ final class TableScan: Operator {
     private var seeded = false
     /// Segments opened to seed the top-N bound, by index in `table.segments`, until they are read.
     private var openedReaders: [Int: SegmentReader] = [:]
-    private(set) var segmentsSkipped = 0
-    private(set) var blocksSkipped = 0
-    private(set) var blocksRead = 0
+    private var readAhead: ScanReadAhead?
+    private var segmentsSkippedHere = 0
+    private var blocksSkippedHere = 0
+    private var blocksReadHere = 0
+    var segmentsSkipped: Int { segmentsSkippedHere + (readAhead?.segmentsSkipped ?? 0) }
+    var blocksSkipped: Int { blocksSkippedHere + (readAhead?.blocksSkipped ?? 0) }
+    var blocksRead: Int { blocksReadHere + (readAhead?.blocksRead ?? 0) }
 
     init(store: Store, table: TableInfo, columns: [Int], filter: BoundExpr?, zonePredicates: [ZonePredicate]) {
         self.store = store
@@ -85,27 +89,56 @@ final class TableScan: Operator {
         scanFilter = filter.flatMap { ScanFilter($0, types: columns.map { table.schema.columns[$0].type }) }
     }
 
+    deinit { readAhead?.cancel() }
+
     func next() throws -> Batch? {
         if !seeded {
             seeded = true
             try seedTopNBound()
+            if topN == nil && table.segments.count > 1 {
+                // Blocks of every segment on worker threads, without a barrier per segment. A top-N
+                // scan keeps reading a segment at a time: each segment is pruned by the bound as it
+                // stands when the segment is reached, which a read-ahead would see later.
+                let readBlock = blockReader()
+                let store = self.store, columns = self.columns, predicates = self.zonePredicates
+                readAhead = ScanReadAhead(segments: table.segments, open: { segment in
+                    guard !TableScan.prunes(predicates, columns: columns, segment) else { return nil }
+                    let reader = try store.openSegment(segment)
+                    let blocks = (0..<reader.blockCount).filter { b in
+                        !predicates.contains { p in !p.mayMatch(reader.columns[columns[p.column]].blocks[b].zone) }
+                    }
+                    return (reader, blocks)
+                }, read: readBlock.batch)
+            }
         }
+        if let readAhead { return try readAhead.next() }
         while pending.isEmpty {
             guard segmentIndex < table.segments.count else { return nil }
             let segment = table.segments[segmentIndex]
             let opened = openedReaders.removeValue(forKey: segmentIndex)
             segmentIndex += 1
-            let prunedBySegment = zonePredicates.contains { p in
-                let ordinal = columns[p.column]
-                return ordinal < segment.zones.count && !p.mayMatch(segment.zones[ordinal])
-            }
-            if prunedBySegment || !topNMayMatch(segment) {
-                segmentsSkipped += 1
+            if TableScan.prunes(zonePredicates, columns: columns, segment) || !topNMayMatch(segment) {
+                segmentsSkippedHere += 1
                 continue
             }
             pending = try readSegment(segment, opened: opened).reversed()
         }
         return pending.popLast()
+    }
+
+    /// The per-block work of this scan as it is configured now (the planner sets `topN`, `keyOnlyColumns`
+    /// and `dictionaryOnly` after `init`).
+    private func blockReader() -> ScanBlockReader {
+        ScanBlockReader(columns: columns, filter: filter, scanFilter: scanFilter, topN: topN,
+                        keyOnly: keyOnlyColumns, dictionaryOnly: dictionaryOnly)
+    }
+
+    /// True when the catalog's zone maps of `segment` prove that no row passes `predicates`.
+    static func prunes(_ predicates: [ZonePredicate], columns: [Int], _ segment: SegmentInfo) -> Bool {
+        predicates.contains { p in
+            let ordinal = columns[p.column]
+            return ordinal < segment.zones.count && !p.mayMatch(segment.zones[ordinal])
+        }
     }
 
     /// False when the top-N's current bound proves that no row of the segment can be kept.
@@ -136,62 +169,13 @@ final class TableScan: Operator {
             if let t = bound, !t.1.mayMatch(reader.columns[wanted[t.0]].blocks[b].zone, below: t.2) { return false }
             return !predicates.contains { p in !p.mayMatch(reader.columns[wanted[p.column]].blocks[b].zone) }
         }
-        blocksSkipped += reader.blockCount - blocks.count
-        blocksRead += blocks.count
+        blocksSkippedHere += reader.blockCount - blocks.count
+        blocksReadHere += blocks.count
         var results = [Result<Batch?, Error>?](repeating: nil, count: blocks.count)
-        let columns = self.columns, filter = self.filter, scanFilter = self.scanFilter, keyOnly = self.keyOnlyColumns, dictionaryOnly = self.dictionaryOnly
-        /// The rows of `batch` that pass the pushed-down filter; nil when none does.
-        func filtered(_ batch: Batch) throws -> Batch? {
-            guard let filter else { return batch }
-            let sel = try Evaluator.select(filter, batch)
-            if sel.isEmpty { return nil }
-            return sel.count == batch.count ? batch : batch.gather(sel)
-        }
+        let readBlock = blockReader()
         results.withUnsafeMutableBufferPointer { out in
             DispatchQueue.concurrentPerform(iterations: blocks.count) { j in
-                out[j] = Result {
-                    let b = blocks[j]
-                    let rows = reader.columns[0].blocks[b].zone.rowCount
-                    if let kc = topN?.column, let tb = topN?.bound, let value = tb.current {
-                        // The top-N key first; the other columns only for the rows that may be kept.
-                        let key = try reader.readBlock(column: columns[kc], block: b)
-                        if let pre = tb.select(key, below: value) {
-                            if pre.isEmpty { return nil }
-                            let cols = try columns.indices.map { c in
-                                c == kc ? key.gather(pre) : try reader.readBlockColumn(column: columns[c], block: b).materialize(pre)
-                            }
-                            return try filtered(Batch(columns: cols, count: pre.count))
-                        }
-                    }
-                    if let scanFilter {
-                        // The filter's columns first; the others only when some row passes.
-                        var decoded = [BlockColumn?](repeating: nil, count: columns.count)
-                        for c in scanFilter.columns { decoded[c] = try reader.readBlockColumn(column: columns[c], block: b) }
-                        let selection = scanFilter.select(decoded, rows: rows)
-                        if let selection, selection.isEmpty { return nil }
-                        let cols = try columns.indices.map { c in
-                            try (decoded[c] ?? reader.readBlockColumn(column: columns[c], block: b)).materialize(selection)
-                        }
-                        return Batch(columns: cols, count: selection?.count ?? rows)
-                    }
-                    var dictionaries: [DictionaryColumn?]? = nil
-                    let cols = try columns.indices.map { (c: Int) -> Column in
-                        let block = try reader.readBlockColumn(column: columns[c], block: b)
-                        if filter == nil, case .dictionary(let d) = block {
-                            // Kept beside the strings, so that grouping can work on the codes.
-                            if dictionaries == nil { dictionaries = Array(repeating: nil, count: columns.count) }
-                            dictionaries![c] = d
-                            if keyOnly.contains(c) { return Column(values: .string(StringArray())) }
-                            if dictionaryOnly.contains(c) {
-                                return Column(values: .string(StringArray(bytes: [], ends: [Int32](repeating: 0, count: rows))), validity: d.validity)
-                            }
-                        }
-                        return block.materialize(nil)
-                    }
-                    var batch = Batch(columns: cols, count: rows)
-                    batch.dictionaries = dictionaries
-                    return try filtered(batch)
-                }
+                out[j] = Result { try readBlock.batch(reader, blocks[j]) }
             }
         }
         return try results.compactMap { try $0!.get() }
