@@ -21,6 +21,8 @@ public final class Planner {
     /// CTEs named more than once in the statement are computed once, on first use, and their batches
     /// replayed for every reference (as DuckDB and BigQuery do); not under EXPLAIN, which runs nothing.
     private var materializedCTEs: [Int: (scope: Scope, shared: SharedCTE)] = [:]
+    /// How many `planQuery` calls are under way; the outermost one seals the shared CTEs when it ends.
+    private var planDepth = 0
     private let materializeCTEs: Bool
     /// Uncorrelated scalar subqueries run ahead of binding, side by side (`prefetchScalarSubqueries`),
     /// by the source offset of the subquery; each is taken once, by the binder, when it meets that
@@ -51,7 +53,15 @@ public final class Planner {
 
     // MARK: queries
 
+    /// Plans a query. When the outermost call ends, the statement's plan is complete and no reference
+    /// to a shared CTE is added any more, so each `SharedCTE` is sealed: it then keeps a batch only until
+    /// every reference has read it (subqueries run while planning have read it whole by then).
     func planQuery(_ q: Query) throws -> Plan {
+        planDepth += 1
+        defer {
+            planDepth -= 1
+            if planDepth == 0 { for m in materializedCTEs.values { m.shared.seal() } }
+        }
         var frame: [String: CTEDefinition] = [:]
         for cte in q.with {
             nextCTEID += 1

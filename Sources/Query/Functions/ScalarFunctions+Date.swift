@@ -224,11 +224,15 @@ extension ScalarFunctions {
             return call.resolved(.date, [.date, .int64]) { args, _ in
                 let a = column(args, 0), b = column(args, 1)
                 let validity = both(a.validity, b.validity)
+                // MONTH, QUARTER and YEAR go through a civil date; a batch's (date, amount) pairs repeat.
+                var recent = p == .day || p == .week ? nil : RecentDateAdds()
                 let out = try map(dates(a), int64s(b), validity, Int32(0)) { d, n -> Int32 in
+                    if let r = recent?.result(d, n) { return r }
                     let amount = sign < 0 ? (n == .min ? nil : -n) : n
                     guard let amount, let r = Cal.add(d, amount, p) else {
                         throw QueryError.runtime(message: "Date overflow: \(name)(\(CivilTime.formatDate(d)), INTERVAL \(n) \(p.rawValue))")
                     }
+                    recent?.remember(d, n, r)
                     return r
                 }
                 return Column(values: .date(out), validity: validity)

@@ -221,25 +221,20 @@ public let builtinBatchPipeline: [(file: String, sql: String)] = [
       FROM sessions
       GROUP BY month, country, subscription_plan
     ),
-    -- For each (month, country, plan): the users active in that month or in the month before it. The rows of
-    -- a month count once under their own month and once under the next, so one COUNT(DISTINCT) per segment
-    -- gives the size of the union. A user is retained in a month when the same (user, country, plan) was
-    -- active the month before, i.e. is in both sets, so
+    -- For each (month, country, plan): the users active in that month or in the month before it. Each
+    -- session counts once under its own month and once under the next (shift 0 and 1), so one
+    -- COUNT(DISTINCT) per segment gives the size of the union. A user is retained in a month when the same
+    -- (user, country, plan) was active the month before, i.e. is in both sets, so
     --   retained_users = active_users(month) + active_users(month before) - users_in_either.
     -- This replaces a SELECT DISTINCT of every (month, country, plan, user) and a LAG window over it; the
-    -- numbers are the same (docs/metrics.md), the work is two streamed scans and one distinct count.
+    -- numbers are the same (docs/metrics.md). The sessions are joined with users once and read by both
+    -- segment_month and either (a cross join with the two shifts, not a UNION ALL of two joins).
     either AS (
       SELECT month, country, subscription_plan, COUNT(DISTINCT user_id) AS users_in_either
       FROM (
-        SELECT DATE_TRUNC(w.watch_date, MONTH) AS month, u.country, u.subscription_plan, w.user_id
-        FROM watch_history_clean AS w
-        JOIN users_clean AS u ON u.user_id = w.user_id
-        WHERE w.watch_date IS NOT NULL
-        UNION ALL
-        SELECT DATE_ADD(DATE_TRUNC(w.watch_date, MONTH), INTERVAL 1 MONTH) AS month, u.country, u.subscription_plan, w.user_id
-        FROM watch_history_clean AS w
-        JOIN users_clean AS u ON u.user_id = w.user_id
-        WHERE w.watch_date IS NOT NULL
+        SELECT DATE_ADD(s.month, INTERVAL k.shift MONTH) AS month, s.country, s.subscription_plan, s.user_id
+        FROM sessions AS s
+        CROSS JOIN (SELECT 0 AS shift UNION ALL SELECT 1 AS shift) AS k
       )
       GROUP BY month, country, subscription_plan
     )
