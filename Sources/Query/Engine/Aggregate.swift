@@ -330,11 +330,14 @@ final class HashAggregateOperator: Operator {
                 rowsAdded += roundRows
                 return
             }
+            // The first batch prepared to test it, when the round is then split in two (not redone).
+            var first: AggregateInput.Prepared? = nil
             if rowsAdded == 0 && pending.isEmpty && !keys.isEmpty {
-                let first = try input.prepare(round[0])
-                if PartitionedAggregate.suits(first) {
+                let prepared = try input.prepare(round[0])
+                first = prepared
+                if PartitionedAggregate.suits(prepared) {
                     partitioned = PartitionedAggregate(input: input)
-                    try partitioned!.add(round: round, first: first)
+                    try partitioned!.add(round: round, first: prepared)
                     rowsAdded += roundRows
                     return
                 }
@@ -347,11 +350,16 @@ final class HashAggregateOperator: Operator {
             if partials.count == 1 { partials.append(PartialAggregate(input: input)) }
             let half = round.count / 2
             let parts = [Array(round[..<half]), Array(round[half...])]
+            let firstPrepared = first
             var errors: [Error?] = [nil, nil]
             partials.withUnsafeMutableBufferPointer { ps in
                 errors.withUnsafeMutableBufferPointer { es in
                     DispatchQueue.concurrentPerform(iterations: 2) { w in
-                        do { for b in parts[w] { try ps[w].add(b) } } catch { es[w] = error }
+                        do {
+                            for (j, b) in parts[w].enumerated() {
+                                if w == 0 && j == 0, let firstPrepared { try ps[0].add(firstPrepared) } else { try ps[w].add(b) }
+                            }
+                        } catch { es[w] = error }
                     }
                 }
             }
