@@ -332,7 +332,8 @@ final class HashAggregateOperator: Operator {
             }
             // The first batch prepared to test it, when the round is then split in two (not redone).
             var first: AggregateInput.Prepared? = nil
-            if rowsAdded == 0 && pending.isEmpty && !keys.isEmpty {
+            // (Keys numbered by dictionary codes are not hashed, and are few per block: not tested.)
+            if rowsAdded == 0 && pending.isEmpty && !keys.isEmpty && !input.keysHaveDictionaries(round[0]) {
                 let prepared = try input.prepare(round[0])
                 first = prepared
                 if PartitionedAggregate.suits(prepared) {
