@@ -24,6 +24,11 @@ struct AggregateState {
     var counts: [Int64] = []
     var intSums: [Int64] = []
     var doubleSums: [Double] = []
+    /// SUM / AVG in a `PartitionedAggregate`: each group's FLOAT64 sum of the rows the two-partial
+    /// path would give its second partial (the second half of each round), kept apart and added to
+    /// `doubleSums` at the end as that path's merge does, so both paths round alike. Grown on first
+    /// use; a group past its end has no such rows (-0.0, the identity of addition).
+    var secondHalfSums: [Double] = []
     var values: [Value] = []
     var distinct = DistinctCounter()
 
@@ -43,7 +48,13 @@ struct AggregateState {
 
     /// Adds each row of `argument` (nil for COUNT(*)) to its group in `groups`. `dictionary` is the
     /// block a STRING argument was copied from unfiltered, if any (COUNT(DISTINCT) reads its codes).
-    mutating func update(groups: [Int32], argument: Column?, dictionary: DictionaryColumn? = nil) throws {
+    mutating func update(groups: [Int32], argument: Column?, dictionary: DictionaryColumn? = nil, secondHalf: Bool = false) throws {
+        if secondHalf && (spec.kind == .sum || spec.kind == .avg) {
+            // The FLOAT64 sums go to `secondHalfSums` for these rows.
+            if secondHalfSums.count < counts.count { secondHalfSums += repeatElement(-0.0, count: counts.count - secondHalfSums.count) }
+            swap(&doubleSums, &secondHalfSums)
+        }
+        defer { if secondHalf && (spec.kind == .sum || spec.kind == .avg) { swap(&doubleSums, &secondHalfSums) } }
         switch spec.kind {
         case .countStar:
             counts.withUnsafeMutableBufferPointer { cs in
@@ -137,21 +148,28 @@ struct AggregateState {
     /// The results of the groups `range`.
     func finish(groups range: Range<Int>) -> Column {
         var b = ColumnBuilder(type: spec.resultType, capacity: range.count)
-        for g in range {
-            switch spec.kind {
-            case .countStar, .count, .countIf: b.appendInt64(counts[g])
-            case .countDistinct, .approxCountDistinct: b.appendInt64(distinct.count(group: g))
-            case .sum:
-                if counts[g] == 0 { b.appendNull() }
-                else if spec.resultType == .int64 { b.appendInt64(intSums[g]) }
-                else { b.appendDouble(doubleSums[g]) }
-            case .avg:
-                if counts[g] == 0 { b.appendNull() } else { b.appendDouble(doubleSums[g] / Double(counts[g])) }
-            case .min, .max, .anyValue:
-                b.append(values[g])
-            }
-        }
+        for g in range { append(group: g, to: &b) }
         return b.finish()
+    }
+
+    /// Group `g`'s FLOAT64 sum, with its second-half sum when it has one.
+    @inline(__always)
+    private func doubleSum(_ g: Int) -> Double { g < secondHalfSums.count ? doubleSums[g] + secondHalfSums[g] : doubleSums[g] }
+
+    /// Appends group `g`'s result to `b` (a builder of `spec.resultType`).
+    func append(group g: Int, to b: inout ColumnBuilder) {
+        switch spec.kind {
+        case .countStar, .count, .countIf: b.appendInt64(counts[g])
+        case .countDistinct, .approxCountDistinct: b.appendInt64(distinct.count(group: g))
+        case .sum:
+            if counts[g] == 0 { b.appendNull() }
+            else if spec.resultType == .int64 { b.appendInt64(intSums[g]) }
+            else { b.appendDouble(doubleSum(g)) }
+        case .avg:
+            if counts[g] == 0 { b.appendNull() } else { b.appendDouble(doubleSum(g) / Double(counts[g])) }
+        case .min, .max, .anyValue:
+            b.append(values[g])
+        }
     }
 }
 
@@ -164,8 +182,12 @@ final class HashAggregateOperator: Operator {
     let outputTypes: [ColumnType]
     /// The groups once the whole input is aggregated, and how many of them were returned.
     private var result: PartialAggregate?
+    /// The groups once the whole input is aggregated, when they were split by hash.
+    private var partitionedResult: PartitionedAggregate?
     private var emitted = 0
     private var done = false
+    /// Whether the groups were split by key hash (`PartitionedAggregate`), once the input is aggregated.
+    private(set) var splitByHash = false
 
     init(child: Operator, keys: [BoundExpr], aggregates: [AggregateSpec]) {
         self.child = child
@@ -198,13 +220,26 @@ final class HashAggregateOperator: Operator {
     func next() throws -> Batch? {
         if !done {
             done = true
-            if countsOnly { distinctRows = try countDistinct() } else { result = try aggregate() }
+            if countsOnly { distinctRows = try countDistinct() } else {
+                switch try aggregate() {
+                case .partial(let r): result = r
+                case .partitioned(let r): partitionedResult = r; splitByHash = true
+                }
+            }
         }
         if let total = distinctRows {
             let end = min(total, emitted + HashAggregateOperator.outputBatchRows)
             let batch = Batch(columns: [], count: end - emitted)
             emitted = end
             if end == total { distinctRows = nil }
+            return batch
+        }
+        if let r = partitionedResult {
+            let total = r.groupCount
+            let end = min(total, emitted + HashAggregateOperator.outputBatchRows)
+            let batch = emitsColumns ? r.batch(groups: emitted..<end) : Batch(columns: [], count: end - emitted)
+            emitted = end
+            if end == total { partitionedResult = nil }
             return batch
         }
         guard let r = result else { return nil }
@@ -240,8 +275,14 @@ final class HashAggregateOperator: Operator {
         }
     }
 
+    /// The aggregated input: one partial, or partials split by key hash.
+    private enum Aggregated {
+        case partial(PartialAggregate)
+        case partitioned(PartitionedAggregate)
+    }
+
     /// Aggregates the whole input.
-    private func aggregate() throws -> PartialAggregate {
+    private func aggregate() throws -> Aggregated {
         // Two partial aggregates: a round of batches is split in two halves, each aggregated on its own
         // core; the second partial is merged into the first at the end. Small inputs use the first only.
         // When nearly every row is its own group, the cores split the work the other way: one prepares
@@ -250,6 +291,9 @@ final class HashAggregateOperator: Operator {
         // partial and splits each batch's distinct pairs across the cores.
         let input = AggregateInput(keys: keys, aggregates: aggregates)
         var partials = [PartialAggregate(input: input)]
+        // Set at the first round split across cores when nothing was added before and its first batch
+        // has many distinct keys (`PartitionedAggregate.suits`); then every round goes there.
+        var partitioned: PartitionedAggregate? = nil
         var round: [Batch] = []
         var roundRows = 0
         var rowsAdded = 0
@@ -261,6 +305,11 @@ final class HashAggregateOperator: Operator {
         }
         func flush() throws {
             defer { round.removeAll(); roundRows = 0 }
+            if partitioned != nil {
+                try partitioned!.add(round: round)
+                rowsAdded += roundRows
+                return
+            }
             // Nearly one group per row (SELECT DISTINCT of whole rows): each partial would hold almost
             // every key and the memory would double for little gain, so the rest stays on one partial.
             // (Grouping 10 M events by 1 M users is below the bar and keeps both cores.)
@@ -281,6 +330,19 @@ final class HashAggregateOperator: Operator {
                 rowsAdded += roundRows
                 return
             }
+            // The first batch prepared to test it, when the round is then split in two (not redone).
+            var first: AggregateInput.Prepared? = nil
+            // (Keys numbered by dictionary codes are not hashed, and are few per block: not tested.)
+            if rowsAdded == 0 && pending.isEmpty && !keys.isEmpty && !input.keysHaveDictionaries(round[0]) {
+                let prepared = try input.prepare(round[0])
+                first = prepared
+                if PartitionedAggregate.suits(prepared) {
+                    partitioned = PartitionedAggregate(input: input)
+                    try partitioned!.add(round: round, first: prepared)
+                    rowsAdded += roundRows
+                    return
+                }
+            }
             if mostlyUnique {
                 try pipeline()
                 return
@@ -289,11 +351,16 @@ final class HashAggregateOperator: Operator {
             if partials.count == 1 { partials.append(PartialAggregate(input: input)) }
             let half = round.count / 2
             let parts = [Array(round[..<half]), Array(round[half...])]
+            let firstPrepared = first
             var errors: [Error?] = [nil, nil]
             partials.withUnsafeMutableBufferPointer { ps in
                 errors.withUnsafeMutableBufferPointer { es in
                     DispatchQueue.concurrentPerform(iterations: 2) { w in
-                        do { for b in parts[w] { try ps[w].add(b) } } catch { es[w] = error }
+                        do {
+                            for (j, b) in parts[w].enumerated() {
+                                if w == 0 && j == 0, let firstPrepared { try ps[0].add(firstPrepared) } else { try ps[w].add(b) }
+                            }
+                        } catch { es[w] = error }
                     }
                 }
             }
@@ -333,6 +400,11 @@ final class HashAggregateOperator: Operator {
             if round.count >= 8 { try flush() }
         }
         try flush()
+        if var p = partitioned {
+            partitioned = nil
+            p.finishAdding()
+            return .partitioned(p)
+        }
         try addPending()
         // The partials are moved out of the array before the merge mutates one: a copy (`partials[0]`)
         // would share its buffers with the array's element, and the merge would then copy every group's
@@ -341,7 +413,7 @@ final class HashAggregateOperator: Operator {
         var result = partials.removeLast()
         if let second { try result.merge(second) }
         result.finishAdding()
-        return result
+        return .partial(result)
     }
 
     func explain(_ depth: Int) -> [String] {

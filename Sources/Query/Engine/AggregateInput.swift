@@ -68,6 +68,10 @@ struct AggregateInput {
         }
     }
 
+    /// Whether every key of `b` is a STRING column a scan copied from a dictionary block (the
+    /// groups are then numbered by codes, and `prepare` hashes no key).
+    func keysHaveDictionaries(_ b: Batch) -> Bool { keyDictionaries(b) != nil }
+
     /// The dictionary blocks of the key columns, when every key is a STRING column of `b` that a scan
     /// copied from one (`Batch.dictionaries`).
     private func keyDictionaries(_ b: Batch) -> [DictionaryColumn]? {

@@ -208,24 +208,32 @@ extension GroupTable {
     func decodeKeys(_ range: Range<Int>, types: [ColumnType]) -> [Column] {
         var builders = types.map { ColumnBuilder(type: $0, capacity: range.count) }
         if packed != nil {
-            for g in range {
-                let key = keyOf[g]
-                if key.isUnpacked {
-                    table.withKey(Int(key.lo)) { GroupTable.append($0, to: &builders, types: types) }
-                    continue
-                }
-                switch types[0] {
-                case .int64, .timestamp: builders[0].appendInt64(Int64(bitPattern: key.lo))
-                case .date: builders[0].appendDate(Int32(bitPattern: UInt32(truncatingIfNeeded: key.lo)))
-                case .string:
-                    withUnsafeBytes(of: key) { b in builders[0].appendString(UnsafeRawBufferPointer(rebasing: b[0..<Int(b[15])])) }
-                case .float64, .bool: preconditionFailure("a \(types[0]) key does not pack")
-                }
-            }
+            for g in range { appendKey(g, to: &builders, types: types) }
         } else {
             table.withKeys(range) { GroupTable.append($0, to: &builders, types: types) }
         }
         return builders.indices.map { builders[$0].finish() }
+    }
+
+    /// Appends group `g`'s key values to `builders` (one per key column, of `types`), as
+    /// `decodeKeys` decodes them.
+    func appendKey(_ g: Int, to builders: inout [ColumnBuilder], types: [ColumnType]) {
+        guard packed != nil else {
+            table.withKey(g) { GroupTable.append($0, to: &builders, types: types) }
+            return
+        }
+        let key = keyOf[g]
+        if key.isUnpacked {
+            table.withKey(Int(key.lo)) { GroupTable.append($0, to: &builders, types: types) }
+            return
+        }
+        switch types[0] {
+        case .int64, .timestamp: builders[0].appendInt64(Int64(bitPattern: key.lo))
+        case .date: builders[0].appendDate(Int32(bitPattern: UInt32(truncatingIfNeeded: key.lo)))
+        case .string:
+            withUnsafeBytes(of: key) { b in builders[0].appendString(UnsafeRawBufferPointer(rebasing: b[0..<Int(b[15])])) }
+        case .float64, .bool: preconditionFailure("a \(types[0]) key does not pack")
+        }
     }
 
     /// Appends the values of the encoded `key` (`KeyEncoder.encode`'s layout) to `builders`.

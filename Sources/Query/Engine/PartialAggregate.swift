@@ -60,6 +60,19 @@ struct PartialAggregate {
         }
     }
 
+    /// Adds rows given as their hashed keys and aggregate arguments (one value per row each);
+    /// `isNew` is called with the row of each new group, in row order. The rows' arguments must not
+    /// need a dictionary (no COUNT(DISTINCT) reads one here).
+    /// With `secondHalf`, FLOAT64 sums go to the states' `secondHalfSums`.
+    mutating func add(_ keys: HashedKeys, arguments: [Column?], secondHalf: Bool = false, isNew: (Int) -> Void) throws {
+        guard keys.rows > 0 else { return }
+        let before = table.count
+        let groups = table.groupIDs(keys, isNew: isNew)
+        let added = table.count - before
+        if added > 0 { for s in states.indices { states[s].addGroups(added) } }
+        for s in states.indices { try states[s].update(groups: groups, argument: arguments[s], secondHalf: secondHalf) }
+    }
+
     /// Completes work the states buffered (COUNT(DISTINCT)'s pairs), before the groups are emitted.
     mutating func finishAdding() {
         for s in states.indices { states[s].distinct.finishAdding() }
