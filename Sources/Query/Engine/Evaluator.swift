@@ -70,6 +70,7 @@ enum Evaluator {
         case .caseWhen(let branches, let elseResult, let t):
             return try caseWhen(branches, elseResult, type: t ?? .int64, batch)
         case .call(let f, let args):
+            if let lazy = try conditionalCall(f, args, batch) { return lazy }
             let values: [FunctionArgument] = try args.map {
                 switch $0 {
                 case .value(let e): return .value(try evaluate(e, batch))
@@ -242,29 +243,94 @@ enum Evaluator {
         return Column(values: .bool(out), validity: valid.contains(false) ? valid : nil)
     }
 
+    /// `e` over the rows `rows` of `batch` (ascending), as a column of `rows.count` values. Only the
+    /// columns `e` reads are gathered.
+    static func evaluate(_ e: BoundExpr, _ batch: Batch, rows: [Int32]) throws -> Column {
+        if rows.count == batch.count { return try evaluate(e, batch) }
+        let used = e.columnsUsed
+        let placeholder = Column(values: .int64([]))
+        let columns = batch.columns.indices.map { used.contains($0) ? batch.columns[$0].gather(rows) : placeholder }
+        return try evaluate(e, Batch(columns: columns, count: rows.count))
+    }
+
+    /// CASE: each row takes the result of its first TRUE condition, else the ELSE result (NULL without
+    /// one). As in BigQuery, a condition is evaluated only on the rows no earlier condition took and a
+    /// result only on the rows that take it, so `CASE WHEN x = 0 THEN 0 ELSE 1 / x END` never divides
+    /// by zero.
     static func caseWhen(_ branches: [(BoundExpr, BoundExpr)], _ elseResult: BoundExpr?, type: ColumnType, _ batch: Batch) throws -> Column {
-        let n = batch.count
-        var chosen = [Int](repeating: -1, count: n)   // branch index per row; branches.count = else
-        var remaining = n
-        for (bi, (cond, _)) in branches.enumerated() where remaining > 0 {
-            let c = try evaluate(cond, batch)
+        var remaining = (0..<Int32(batch.count)).map { $0 }
+        var parts: [ChosenRows] = []
+        for (cond, result) in branches where !remaining.isEmpty {
+            let c = try evaluate(cond, batch, rows: remaining)
             guard case .bool(let v) = c.values else { continue }
-            for i in 0..<n where chosen[i] < 0 && v[i] == 1 && c.valid(i) {
-                chosen[i] = bi
-                remaining -= 1
+            var taken: [Int32] = [], rest: [Int32] = []
+            for (k, row) in remaining.enumerated() {
+                if v[k] == 1 && c.valid(k) { taken.append(row) } else { rest.append(row) }
             }
+            if !taken.isEmpty { parts.append(ChosenRows(rows: taken, positions: nil, values: try evaluate(result, batch, rows: taken))) }
+            remaining = rest
         }
-        let results = try branches.map { try evaluate($0.1, batch) } + [try elseResult.map { try evaluate($0, batch) } ?? Column.constant(.null, type: type, count: n)]
-        var b = ColumnBuilder(type: type, capacity: n)
-        for i in 0..<n {
-            let r = results[chosen[i] < 0 ? branches.count : chosen[i]]
-            b.append(coerce(r.value(at: i), to: type))
+        if let elseResult, !remaining.isEmpty {
+            parts.append(ChosenRows(rows: remaining, positions: nil, values: try evaluate(elseResult, batch, rows: remaining)))
         }
-        return b.finish()
+        return ChosenRows.assemble(parts, type: type, count: batch.count)
+    }
+
+    /// IF, COALESCE and IFNULL, whose arguments BigQuery evaluates only where they decide the result:
+    /// IF's results on the rows that take them, COALESCE's and IFNULL's later arguments on the rows
+    /// where every earlier one is NULL. nil for every other function.
+    static func conditionalCall(_ f: ResolvedFunction, _ args: [BoundArgument], _ batch: Batch) throws -> Column? {
+        guard ["IF", "COALESCE", "IFNULL"].contains(f.name) else { return nil }
+        let values = args.compactMap { a -> BoundExpr? in if case .value(let e) = a { return e } else { return nil } }
+        guard values.count == args.count else { return nil }
+        if f.name == "IF" {
+            guard values.count == 3 else { return nil }
+            return try caseWhen([(values[0], values[1])], values[2], type: f.resultType, batch)
+        }
+        var remaining = (0..<Int32(batch.count)).map { $0 }
+        var parts: [ChosenRows] = []
+        for arg in values where !remaining.isEmpty {
+            let c = try evaluate(arg, batch, rows: remaining)
+            var taken: [Int32] = [], positions: [Int32] = [], rest: [Int32] = []
+            for (k, row) in remaining.enumerated() {
+                if c.valid(k) { taken.append(row); positions.append(Int32(k)) } else { rest.append(row) }
+            }
+            if !taken.isEmpty { parts.append(ChosenRows(rows: taken, positions: positions, values: c)) }
+            remaining = rest
+        }
+        return ChosenRows.assemble(parts, type: f.resultType, count: batch.count)
     }
 
     static func coerce(_ v: Value, to type: ColumnType) -> Value {
         if case .int64(let x) = v, type == .float64 { return .float64(Double(x)) }
         return v
+    }
+}
+
+/// The rows of a batch that one branch of a conditional supplies: `rows` (ascending) take the value at
+/// `positions` (or at 0, 1, … when nil) of `values`.
+struct ChosenRows {
+    var rows: [Int32]
+    var positions: [Int32]?
+    var values: Column
+
+    /// A column of `count` rows: each row's value from the part that holds it, NULL where none does.
+    static func assemble(_ parts: [ChosenRows], type: ColumnType, count: Int) -> Column {
+        if parts.count == 1, parts[0].rows.count == count, parts[0].positions == nil, parts[0].values.type == type {
+            return parts[0].values
+        }
+        var part = [Int32](repeating: -1, count: count), position = [Int32](repeating: 0, count: count)
+        for (p, chosen) in parts.enumerated() {
+            for (k, row) in chosen.rows.enumerated() {
+                part[Int(row)] = Int32(p)
+                position[Int(row)] = chosen.positions?[k] ?? Int32(k)
+            }
+        }
+        var b = ColumnBuilder(type: type, capacity: count)
+        for i in 0..<count {
+            let p = Int(part[i])
+            b.append(p < 0 ? .null : Evaluator.coerce(parts[p].values.value(at: Int(position[i])), to: type))
+        }
+        return b.finish()
     }
 }
