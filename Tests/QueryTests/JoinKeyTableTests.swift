@@ -89,4 +89,27 @@ import Testing
         }
         #expect(got.contains { $0.count == 0 } && got.contains { $0.count == 1 } && got.contains { $0.count > 1 })
     }
+
+    /// The build inserts a group of keys after reading their home slots: keys equal to an earlier key
+    /// of the same group, keys sharing a home slot (a table of 16 slots for 8 rows), a group that is all
+    /// one key, all NULLs, and no rows at all, checked against a dictionary of each key's rows.
+    @Test(arguments: [
+        [5, 5, 5, 5, 5, 5, 5, 5],
+        [1, 2, 1, 3, 2, 1, 4, 4],
+        [16, 32, 48, 0, 64, 80, 96, 112],
+        [nil, nil, nil],
+        [],
+        [7, nil, 7, 8, nil, 9, 9, 7, 10, 11, 12, 13, 14, 15, 16, 7, 17, 18, 7, 19],
+    ] as [[Int64?]])
+    func keysInsertedAGroupAtATimeKeepEachKeysRowsInOrder(_ values: [Int64?]) throws {
+        let column = Column(values: .int64(values.map { $0 ?? 0 }), validity: values.map { $0 != nil })
+        let table = try #require(JoinKeyTable(keys: column, rows: values.count))
+        var expected: [Int64: [Int32]] = [:]
+        for (i, v) in values.enumerated() { if let v { expected[v, default: []].append(Int32(i)) } }
+        #expect(table.count == expected.count)
+        for (v, rows) in expected { #expect(Self.rows(table, PackedKey(UInt64(bitPattern: v))) == rows) }
+        #expect(Self.rows(table, PackedKey(UInt64(1_000))).isEmpty)
+        #expect(Self.rows(table, PackedKey(0)).isEmpty == (expected[0] == nil))
+    }
+
 }

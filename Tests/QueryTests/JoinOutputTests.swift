@@ -81,6 +81,30 @@ import Testing
         #expect(Self.byFirstColumn(r) == Self.expectedByGenre(left: false))
     }
 
+    /// Two build-side dictionary columns (genre with NULLs, the 40 names) grouped together, their codes
+    /// gathered side by side (`BuildRowCodes`): counts per (genre, name) match a row-by-row count, for
+    /// an inner join and for a left join whose unmatched rows group under (NULL, NULL).
+    @Test(arguments: [false, true])
+    func groupingByTwoBuildSideStringsMatchesARowByRowCount(left: Bool) throws {
+        let (store, path) = try Self.store(); defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try QueryEngine(store: store).execute(
+            "select d.g, d.name, count(*), sum(f.v) from f \(left ? "left " : "")join d using (k) group by 1, 2")[0]
+        var want: [[Value]: [Value]] = [:]
+        for i in 0..<Self.factRows {
+            let row = Self.fact(i)
+            let matched = row.k.map { $0 < Int64(Self.dimRows) } ?? false
+            guard matched || left else { continue }
+            let key: [Value] = matched ? [Self.dim(Int(row.k!)).g.map(Value.string) ?? .null, .string(Self.dim(Int(row.k!)).name)] : [.null, .null]
+            let old = want[key] ?? [.int64(0), .int64(0)]
+            guard case .int64(let n) = old[0], case .int64(let s) = old[1] else { continue }
+            want[key] = [.int64(n + 1), .int64(s + row.v)]
+        }
+        var got: [[Value]: [Value]] = [:]
+        for i in 0..<r.rowCount { got[[r.value(row: i, column: 0), r.value(row: i, column: 1)]] = [r.value(row: i, column: 2), r.value(row: i, column: 3)] }
+        #expect(got.count == (left ? Self.dimRows + 1 : Self.dimRows))
+        #expect(got == want)
+    }
+
     @Test func aLeftJoinGroupsItsUnmatchedRowsWithTheNullGenre() throws {
         let (store, path) = try Self.store(); defer { try? FileManager.default.removeItem(atPath: path) }
         let r = try QueryEngine(store: store).execute("select d.g, count(*), sum(f.v) from f left join d using (k) group by 1")[0]

@@ -52,6 +52,9 @@ final class HashJoinOperator: Operator {
     /// Per right column, the distinct strings of a read STRING column of few distinct values and each
     /// build row's code among them, so its output keeps a dictionary for GROUP BY (`Batch.dictionaries`).
     private var rightDictionaries: [DictionaryColumn?] = []
+    /// The codes of every right column with a dictionary, a build row's side by side
+    /// (`BuildRowCodes`), so a joined row's codes are read from one cache line.
+    private var rightCodes: BuildRowCodes?
     private var emittedUnmatchedRight = false
     /// Joined batches ready to return, last first.
     private var ready: [Batch] = []
@@ -114,6 +117,8 @@ final class HashJoinOperator: Operator {
             guard outputRead?[nLeft + j] ?? true else { return nil }
             return HashJoinOperator.dictionary(of: rightBatch.columns[j])
         }
+        // Columns gathered as their validity alone read no codes.
+        rightCodes = BuildRowCodes(rightDictionaries.indices.map { validityOnlyOutputs.contains(nLeft + $0) ? nil : rightDictionaries[$0] })
         guard !rightKeys.isEmpty else { return }
         let keys = try rightKeys.map { try Evaluator.evaluate($0, rightBatch) }
         if keys.count == 1, let packed = JoinKeyTable(keys: keys[0], rows: rightBatch.count) {
@@ -308,6 +313,8 @@ final class HashJoinOperator: Operator {
                 columns.append(l.columns[k].gather(li))
             }
         }
+        // Each joined row's codes of the right dictionary columns, all gathered in one pass.
+        let codesOfRows = rightCodes?.gather(ri)
         for j in rightBatch.columns.indices {
             if !(outputRead?[nLeft + j] ?? true) { columns.append(Column.constant(.null, type: outputTypes[nLeft + j], count: ri.count)); continue }
             if validityOnlyOutputs.contains(nLeft + j) {
@@ -316,7 +323,7 @@ final class HashJoinOperator: Operator {
                 continue
             }
             if let d = rightDictionaries[j] {
-                let codes = d.codes.withUnsafeBufferPointer { c in ri.map { c[Int($0)] } }
+                let codes = codesOfRows?[j] ?? d.codes.withUnsafeBufferPointer { c in ri.map { c[Int($0)] } }
                 let validity = d.validity.map { v in ri.map { v[Int($0)] } }
                 let out = DictionaryColumn(entries: d.entries, codes: codes, validity: validity.flatMap { $0.contains(false) ? $0 : nil })
                 columns.append(keyOnlyOutputs.contains(nLeft + j) ? Column(values: .string(StringArray())) : out.materialize(nil))

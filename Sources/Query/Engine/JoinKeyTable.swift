@@ -110,42 +110,78 @@ struct JoinKeyTable {
             }
         }
         type = column.type
+        // Packed first, in row order; then inserted a group at a time (see `insert(_:rows:slotOf:)`).
+        var keys: [PackedKey] = [], keyRows: [Int32] = []
+        keys.reserveCapacity(rows)
+        keyRows.reserveCapacity(rows)
+        guard PackedKey.forEach(in: column, rows: rows, { i, key in keys.append(key); keyRows.append(Int32(i)) }) else { return nil }
         var size = 16
         while size < 2 * rows { size *= 2 }
-        let mask = size - 1
-        self.mask = mask
+        mask = size - 1
         slots = Array(repeating: Slot(key: PackedKey(0), match: .none), count: size)
         // Each build row's slot (-1: NULL); the table never grows, so slots stay put.
         var slotOf = [Int32](repeating: -1, count: rows)
-        var distinct = 0
-        let packs = slots.withUnsafeMutableBufferPointer { slots in
-            PackedKey.forEach(in: column, rows: rows) { i, key in
-                var s = Int(truncatingIfNeeded: key.hash) & mask
-                while slots[s].match.count != 0 && slots[s].key != key { s = (s + 1) & mask }
-                if slots[s].match.count == 0 {
-                    slots[s] = Slot(key: key, match: BuildMatch(first: Int32(i), count: 1))
-                    distinct += 1
-                } else {
-                    slots[s].match.count += 1
-                }
-                slotOf[i] = Int32(s)
-            }
-        }
-        guard packs else { return nil }
-        count = distinct
+        let severalKeys = insert(keys, rows: keyRows, slotOf: &slotOf)
+        guard severalKeys > 0 else { return }
         // Keys of several rows: a range of rowsByKey each, filled in row order.
         var total: Int32 = 0
         for s in slots.indices where slots[s].match.count > 1 {
             slots[s].match.first = total
             total += slots[s].match.count
         }
-        guard total > 0 else { return }
         rowsByKey = [Int32](repeating: 0, count: Int(total))
         for (i, s) in slotOf.enumerated() where s >= 0 && slots[Int(s)].match.count > 1 {
             rowsByKey[Int(slots[Int(s)].match.first)] = Int32(i)
             slots[Int(s)].match.first += 1
         }
         for s in slots.indices where slots[s].match.count > 1 { slots[s].match.first -= slots[s].match.count }
+    }
+
+    /// Inserts `keys` (of build rows `rows`, in row order), setting each row's slot in `slotOf` and
+    /// counting `count`; returns how many keys have several rows. A group of keys at a time: their home
+    /// slots are read first, so the CPU overlaps those cache misses (a large build side misses on nearly
+    /// every key), then the keys are inserted in order, each reading its slots again (from cache now,
+    /// and seeing the group's earlier inserts).
+    private mutating func insert(_ keys: [PackedKey], rows: [Int32], slotOf: inout [Int32]) -> Int {
+        let group = 16, mask = mask
+        var distinct = 0, several = 0
+        slots.withUnsafeMutableBufferPointer { slots in
+            keys.withUnsafeBufferPointer { keys in
+                rows.withUnsafeBufferPointer { rows in
+                    slotOf.withUnsafeMutableBufferPointer { slotOf in
+                        withUnsafeTemporaryAllocation(of: Int.self, capacity: group) { at in
+                            withUnsafeTemporaryAllocation(of: Int32.self, capacity: group) { homeCount in
+                                var i = 0
+                                while i < keys.count {
+                                    let g = min(group, keys.count - i)
+                                    for k in 0..<g { at[k] = Int(truncatingIfNeeded: keys[i + k].hash) & mask }
+                                    for k in 0..<g { homeCount[k] = slots[at[k]].match.count }
+                                    for k in 0..<g {
+                                        let key = keys[i + k]
+                                        var s = at[k]
+                                        // An empty home slot stays empty unless an earlier key of the group took it.
+                                        if homeCount[k] != 0 || slots[s].match.count != 0 {
+                                            while slots[s].match.count != 0 && slots[s].key != key { s = (s + 1) & mask }
+                                        }
+                                        if slots[s].match.count == 0 {
+                                            slots[s] = Slot(key: key, match: BuildMatch(first: rows[i + k], count: 1))
+                                            distinct += 1
+                                        } else {
+                                            if slots[s].match.count == 1 { several += 1 }
+                                            slots[s].match.count += 1
+                                        }
+                                        slotOf[Int(rows[i + k])] = Int32(s)
+                                    }
+                                    i += g
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        count = distinct
+        return several
     }
 
     /// The build rows of `key`.
