@@ -188,6 +188,14 @@ final class HashAggregateOperator: Operator {
     private var done = false
     /// Whether the groups were split by key hash (`PartitionedAggregate`), once the input is aggregated.
     private(set) var splitByHash = false
+    /// The top-N directly above, when the planner found one (`Planner.pushTopNToAggregate`): groups
+    /// split by hash then emit only the candidates of each partition's first `keep`
+    /// (`PartitionedAggregate.topCandidates`) instead of every group. Default: nil.
+    var topN: PartitionedAggregate.TopN?
+    /// Whether the output was cut to the top-N's candidates, once the input is aggregated.
+    private(set) var emittedTopCandidates = false
+    /// The top-N's candidates, until all are returned.
+    private var candidates: Batch?
 
     init(child: Operator, keys: [BoundExpr], aggregates: [AggregateSpec]) {
         self.child = child
@@ -223,9 +231,23 @@ final class HashAggregateOperator: Operator {
             if countsOnly { distinctRows = try countDistinct() } else {
                 switch try aggregate() {
                 case .partial(let r): result = r
-                case .partitioned(let r): partitionedResult = r; splitByHash = true
+                case .partitioned(let r):
+                    splitByHash = true
+                    if let topN, emitsColumns {
+                        candidates = r.topCandidates(topN)
+                        emittedTopCandidates = true
+                    } else {
+                        partitionedResult = r
+                    }
                 }
             }
+        }
+        if let c = candidates {
+            let end = min(c.count, emitted + HashAggregateOperator.outputBatchRows)
+            let batch = c.slice(emitted..<end)
+            emitted = end
+            if end == c.count { candidates = nil }
+            return batch
         }
         if let total = distinctRows {
             let end = min(total, emitted + HashAggregateOperator.outputBatchRows)
@@ -402,7 +424,7 @@ final class HashAggregateOperator: Operator {
         try flush()
         if var p = partitioned {
             partitioned = nil
-            p.finishAdding()
+            p.finishAdding(ordered: topN == nil || !emitsColumns)
             return .partitioned(p)
         }
         try addPending()
@@ -417,6 +439,6 @@ final class HashAggregateOperator: Operator {
     }
 
     func explain(_ depth: Int) -> [String] {
-        [pad(depth) + "HashAggregate keys=\(keys.count) aggregates=[\(aggregates.map { $0.kind.rawValue }.joined(separator: ", "))]"] + child.explain(depth + 1)
+        [pad(depth) + "HashAggregate keys=\(keys.count) aggregates=[\(aggregates.map { $0.kind.rawValue }.joined(separator: ", "))]" + (topN.map { " topN=\($0.keep)" } ?? "")] + child.explain(depth + 1)
     }
 }

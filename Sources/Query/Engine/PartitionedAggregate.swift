@@ -21,7 +21,7 @@ struct PartitionedAggregate {
     let input: AggregateInput
     private(set) var partitions: [PartialAggregate]
     /// Per partition, each group's first input row (ascending, as the groups are numbered).
-    private var firstRows: [[Int]]
+    private(set) var firstRows: [[Int]]
     /// Input rows added so far (the next batch's first row number).
     private(set) var rowsAdded = 0
     /// After `finishAdding`, the groups in output order: partition and group id within it.
@@ -112,9 +112,11 @@ struct PartitionedAggregate {
     }
 
     /// Orders the groups of all partitions by their first input rows (a merge of the partitions'
-    /// ascending first rows), before `batch(groups:)` is read.
-    mutating func finishAdding() {
+    /// ascending first rows), before `batch(groups:)` is read. Not `ordered`: only the partitions are
+    /// finished and the first rows kept, for `topCandidates`.
+    mutating func finishAdding(ordered: Bool = true) {
         for p in partitions.indices { partitions[p].finishAdding() }
+        guard ordered else { return }
         let total = groupCount
         orderPartition = []
         orderGroup = []

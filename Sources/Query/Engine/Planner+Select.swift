@@ -205,7 +205,10 @@ extension Planner {
         var root = plan.root
         if !keys.isEmpty {
             let sort = SortOperator(child: root, keys: keys, keep: n.map { $0 + skip })
-            if sort.keep != nil { Planner.pushTopNBound(sort) }
+            if sort.keep != nil {
+                Planner.pushTopNBound(sort)
+                Planner.pushTopNToAggregate(sort)
+            }
             root = sort
         }
         if n != nil || skip > 0 { root = LimitOperator(child: root, limit: n, offset: skip) }
@@ -249,6 +252,33 @@ extension Planner {
                 return
             }
         }
+    }
+
+    /// Tells a GROUP BY the top-N that reads its output, when only projections of plain columns lie
+    /// between them (no HAVING, window or QUALIFY), every ORDER BY key is a plain column, and the top-N
+    /// keeps at least one row: a GROUP BY split by hash then emits only each partition's candidates
+    /// (`PartitionedAggregate.topCandidates`).
+    static func pushTopNToAggregate(_ sort: SortOperator) {
+        guard let keep = sort.keep, keep > 0 else { return }
+        var columns: [(index: Int, type: ColumnType)] = []
+        for k in sort.keys {
+            guard case .column(let i, let t) = k.expr else { return }
+            columns.append((i, t))
+        }
+        var node: Operator = sort.child
+        while let p = node as? ProjectOperator {
+            for k in columns.indices {
+                // A column passed through with its type (not widened from INT64 to FLOAT64).
+                guard columns[k].index < p.exprs.count, case .column(let i, let t) = p.exprs[columns[k].index], t == columns[k].type,
+                      i < p.child.outputTypes.count, p.child.outputTypes[i] == t else { return }
+                columns[k].index = i
+            }
+            node = p.child
+        }
+        guard let aggregate = node as? HashAggregateOperator,
+              columns.allSatisfy({ $0.index < aggregate.outputTypes.count && aggregate.outputTypes[$0.index] == $0.type }) else { return }
+        let keys = zip(sort.keys, columns).map { k, c in SortKey(expr: .column(c.index, c.type), descending: k.descending, nullsFirst: k.nullsFirst) }
+        aggregate.topN = PartitionedAggregate.TopN(keys: keys, keep: keep)
     }
 
     /// Whether `filter` is a conjunction of `column IS NOT NULL` on output column `column` only.
