@@ -46,6 +46,14 @@ import Testing
         return -1
     }
 
+    /// A `SharedCTE` over `plan` with a reference of each label, in order, sealed (the statement planned).
+    static func sealed(_ plan: Operator, _ labels: [String]) -> (SharedCTE, [SharedCTESource]) {
+        let shared = SharedCTE(plan: plan)
+        let readers = labels.map { SharedCTESource(types: [.int64], shared: shared, label: $0) }
+        shared.seal()
+        return (shared, readers)
+    }
+
     static func expected(_ count: Int) -> [Int64] {
         var out: [Int64] = []
         for b in 0..<Int64(count) { out += [b * 10, b * 10 + 1, b * 10 + 2] }
@@ -55,10 +63,8 @@ import Testing
     @Test("two references read one after the other each get every batch, and the plan is pulled once per batch")
     func readOneAfterTheOther() throws {
         let plan = Numbered(count: 5)
-        let shared = SharedCTE(plan: plan)
-        let a = SharedCTESource(types: [.int64], shared: shared, label: "a")
-        let b = SharedCTESource(types: [.int64], shared: shared, label: "b")
-        shared.seal()
+        let (shared, readers) = Self.sealed(plan, ["a", "b"])
+        let a = readers[0], b = readers[1]
         #expect(try Self.values(a) == Self.expected(5))
         // b has read nothing yet: all five batches are held for it.
         #expect(shared.keptCount == 5)
@@ -70,10 +76,8 @@ import Testing
 
     @Test("references read in step hold at most the one batch between them")
     func readInStep() throws {
-        let shared = SharedCTE(plan: Numbered(count: 4))
-        let a = SharedCTESource(types: [.int64], shared: shared, label: "a")
-        let b = SharedCTESource(types: [.int64], shared: shared, label: "b")
-        shared.seal()
+        let (shared, readers) = Self.sealed(Numbered(count: 4), ["a", "b"])
+        let a = readers[0], b = readers[1]
         var maxKept = 0
         var seenA: [Int64] = [], seenB: [Int64] = []
         while true {
@@ -108,10 +112,8 @@ import Testing
 
     @Test("the CTE's error reaches every reference after the batches before it")
     func errorReachesEveryReference() throws {
-        let shared = SharedCTE(plan: Numbered(count: 5, failAfter: 2))
-        let a = SharedCTESource(types: [.int64], shared: shared, label: "a")
-        let b = SharedCTESource(types: [.int64], shared: shared, label: "b")
-        shared.seal()
+        let (_, readers) = Self.sealed(Numbered(count: 5, failAfter: 2), ["a", "b"])
+        let a = readers[0], b = readers[1]
         for r in [a, b] {
             #expect(try r.next()?.count == 3)
             #expect(try r.next()?.count == 3)
@@ -123,9 +125,7 @@ import Testing
     @Test("two references read on two threads at once each get every batch in order")
     func readOnTwoThreads() throws {
         let plan = Numbered(count: 200)
-        let shared = SharedCTE(plan: plan)
-        let readers = [SharedCTESource(types: [.int64], shared: shared, label: "a"), SharedCTESource(types: [.int64], shared: shared, label: "b")]
-        shared.seal()
+        let (shared, readers) = Self.sealed(plan, ["a", "b"])
         var got = [Result<[Int64], Error>?](repeating: nil, count: 2)
         got.withUnsafeMutableBufferPointer { out in
             DispatchQueue.concurrentPerform(iterations: 2) { i in out[i] = Result { try Self.values(readers[i]) } }
@@ -138,10 +138,8 @@ import Testing
 
     @Test("a reader ahead of one whose thread waits for it does not wait for ever, and both read everything")
     func noDeadlockWhenTheOtherThreadWaits() throws {
-        let shared = SharedCTE(plan: Numbered(count: 50))
-        let a = SharedCTESource(types: [.int64], shared: shared, label: "a")
-        let b = SharedCTESource(types: [.int64], shared: shared, label: "b")
-        shared.seal()
+        let (shared, readers) = Self.sealed(Numbered(count: 50), ["a", "b"])
+        let a = readers[0], b = readers[1]
         // b reads one batch on a side thread, then that thread waits until a has read everything.
         let aDone = DispatchSemaphore(value: 0)
         var bValues: [Int64] = []
