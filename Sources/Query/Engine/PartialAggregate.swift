@@ -52,12 +52,7 @@ struct PartialAggregate {
             let keyColumns = p.dictionaries?.map { $0.materialize(nil) } ?? p.keyColumns
             groups = table.groupIDs(keyColumns, rows: p.rows) { _ in }
         }
-        let added = table.count - before
-        if added > 0 { for s in states.indices { states[s].addGroups(added) } }
-        for s in states.indices {
-            try states[s].update(groups: groups, argument: p.arguments[s],
-                                 dictionary: s < p.argumentDictionaries.count ? p.argumentDictionaries[s] : nil)
-        }
+        try update(groups: groups, groupsBefore: before, arguments: p.arguments, dictionaries: p.argumentDictionaries)
     }
 
     /// Adds rows given as their hashed keys and aggregate arguments (one value per row each);
@@ -68,9 +63,19 @@ struct PartialAggregate {
         guard keys.rows > 0 else { return }
         let before = table.count
         let groups = table.groupIDs(keys, isNew: isNew)
+        try update(groups: groups, groupsBefore: before, arguments: arguments, secondHalf: secondHalf)
+    }
+
+    /// Grows the states by the groups the table gained since it held `before`, then adds each row's
+    /// argument (`arguments[s]` for state `s`, with its dictionary block when known) to its group.
+    private mutating func update(groups: [Int32], groupsBefore before: Int, arguments: [Column?],
+                                 dictionaries: [DictionaryColumn?] = [], secondHalf: Bool = false) throws {
         let added = table.count - before
         if added > 0 { for s in states.indices { states[s].addGroups(added) } }
-        for s in states.indices { try states[s].update(groups: groups, argument: arguments[s], secondHalf: secondHalf) }
+        for s in states.indices {
+            try states[s].update(groups: groups, argument: arguments[s],
+                                 dictionary: s < dictionaries.count ? dictionaries[s] : nil, secondHalf: secondHalf)
+        }
     }
 
     /// Completes work the states buffered (COUNT(DISTINCT)'s pairs), before the groups are emitted.
