@@ -16,17 +16,33 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     /// A transfer slower than 1 byte/s for this many seconds is abandoned (a network error). Default: 120.
     public var stallTimeout = 120
 
-    private static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+    /// libcurl's functions (opened on first use, see `libcurl`).
+    private let curl: UnsafePointer<nq_curl_api>
+
+    /// libcurl, opened with dlopen and initialised (`curl_global_init`) once per process, the first time a
+    /// transport is made. nq does not link it, so that commands which never export do not pay for loading it
+    /// and its dependencies at start-up (Sources/CCurl/shim.h). The table lives as long as the process.
+    nonisolated(unsafe) private static let libcurl: Result<UnsafePointer<nq_curl_api>, ExportError> = {
+        let api = UnsafeMutablePointer<nq_curl_api>.allocate(capacity: 1)
+        if let message = nq_curl_load(api) {
+            api.deallocate()
+            return .failure(.configuration("libcurl (libcurl.so.4) could not be loaded: \(String(cString: message)); install the libcurl4 package"))
+        }
+        guard api.pointee.global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK else {
+            return .failure(.configuration("curl_global_init failed"))
+        }
+        return .success(UnsafePointer(api))
+    }()
 
     /// Creates a transport with a new curl easy handle (`curl_easy_init`).
-    /// - Throws: `ExportError.configuration` when libcurl cannot be initialised.
+    /// - Throws: `ExportError.configuration` when libcurl cannot be loaded or initialised.
     public init() throws {
-        guard CurlTransport.globalInit == CURLE_OK else { throw ExportError.configuration("curl_global_init failed") }
-        guard let h = curl_easy_init() else { throw ExportError.configuration("curl_easy_init failed") }
+        curl = try CurlTransport.libcurl.get()
+        guard let h = curl.pointee.easy_init() else { throw ExportError.configuration("curl_easy_init failed") }
         handle = h
     }
 
-    deinit { curl_easy_cleanup(handle) }
+    deinit { curl.pointee.easy_cleanup(handle) }
 
     public func send(_ request: HTTPRequest) throws -> HTTPResponse {
         try send(request, sink: nil)
@@ -66,29 +82,29 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
 
     /// Runs one transfer on the calling thread (only ever on `queue`).
     private func perform(_ request: HTTPRequest, sink: ((Data) throws -> Void)?) throws -> HTTPResponse {
-        curl_easy_reset(handle)
+        curl.pointee.easy_reset(handle)
         let transfer = Transfer(sink: sink)
         let context = Unmanaged.passRetained(transfer)
         defer { context.release() }
 
         var list: UnsafeMutablePointer<curl_slist>? = nil
-        defer { curl_slist_free_all(list) }
-        for h in request.headers { list = curl_slist_append(list, "\(h.name): \(h.value)") }
-        list = curl_slist_append(list, "Expect:")  // no 100-continue round trip
+        defer { curl.pointee.slist_free_all(list) }
+        for h in request.headers { list = curl.pointee.slist_append(list, "\(h.name): \(h.value)") }
+        list = curl.pointee.slist_append(list, "Expect:")  // no 100-continue round trip
 
         func check(_ code: CURLcode, _ what: String) throws {
             if code != CURLE_OK {
                 throw ExportError.network(method: request.method, path: request.path,
-                                          message: "\(what): \(String(cString: curl_easy_strerror(code)))")
+                                          message: "\(what): \(curl.pointee.easy_strerror(code).map { String(cString: $0) } ?? "curl error \(code.rawValue)")")
             }
         }
-        try check(nq_curl_setopt_string(handle, CURLOPT_URL, request.url), "CURLOPT_URL")
-        try check(nq_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list), "CURLOPT_HTTPHEADER")
-        try check(nq_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "CURLOPT_NOSIGNAL")
-        try check(nq_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, connectTimeout), "CURLOPT_CONNECTTIMEOUT")
-        try check(nq_curl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1), "CURLOPT_LOW_SPEED_LIMIT")
-        try check(nq_curl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, stallTimeout), "CURLOPT_LOW_SPEED_TIME")
-        try check(nq_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, { ptr, size, count, user in
+        try check(nq_curl_setopt_string(curl, handle, CURLOPT_URL, request.url), "CURLOPT_URL")
+        try check(nq_curl_setopt_slist(curl, handle, CURLOPT_HTTPHEADER, list), "CURLOPT_HTTPHEADER")
+        try check(nq_curl_setopt_long(curl, handle, CURLOPT_NOSIGNAL, 1), "CURLOPT_NOSIGNAL")
+        try check(nq_curl_setopt_long(curl, handle, CURLOPT_CONNECTTIMEOUT, connectTimeout), "CURLOPT_CONNECTTIMEOUT")
+        try check(nq_curl_setopt_long(curl, handle, CURLOPT_LOW_SPEED_LIMIT, 1), "CURLOPT_LOW_SPEED_LIMIT")
+        try check(nq_curl_setopt_long(curl, handle, CURLOPT_LOW_SPEED_TIME, stallTimeout), "CURLOPT_LOW_SPEED_TIME")
+        try check(nq_curl_setopt_callback(curl, handle, CURLOPT_WRITEFUNCTION, { ptr, size, count, user in
             let t = Unmanaged<Transfer>.fromOpaque(user!).takeUnretainedValue()
             let n = size * count
             guard n > 0, let ptr else { return n }
@@ -100,8 +116,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             }
             return n
         }), "CURLOPT_WRITEFUNCTION")
-        try check(nq_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque()), "CURLOPT_WRITEDATA")
-        try check(nq_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, { ptr, size, count, user in
+        try check(nq_curl_setopt_pointer(curl, handle, CURLOPT_WRITEDATA, context.toOpaque()), "CURLOPT_WRITEDATA")
+        try check(nq_curl_setopt_callback(curl, handle, CURLOPT_HEADERFUNCTION, { ptr, size, count, user in
             let t = Unmanaged<Transfer>.fromOpaque(user!).takeUnretainedValue()
             let n = size * count
             guard let ptr else { return n }
@@ -115,26 +131,26 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             }
             return n
         }), "CURLOPT_HEADERFUNCTION")
-        try check(nq_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque()), "CURLOPT_HEADERDATA")
+        try check(nq_curl_setopt_pointer(curl, handle, CURLOPT_HEADERDATA, context.toOpaque()), "CURLOPT_HEADERDATA")
 
         let code: CURLcode = try request.body.withUnsafeBytes { (body: UnsafeRawBufferPointer) -> CURLcode in
             if request.method == "GET" {
-                try check(nq_curl_setopt_long(handle, CURLOPT_HTTPGET, 1), "CURLOPT_HTTPGET")
+                try check(nq_curl_setopt_long(curl, handle, CURLOPT_HTTPGET, 1), "CURLOPT_HTTPGET")
             } else {
-                try check(nq_curl_setopt_long(handle, CURLOPT_POST, 1), "CURLOPT_POST")
-                try check(nq_curl_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "CURLOPT_POSTFIELDSIZE_LARGE")
+                try check(nq_curl_setopt_long(curl, handle, CURLOPT_POST, 1), "CURLOPT_POST")
+                try check(nq_curl_setopt_offset(curl, handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "CURLOPT_POSTFIELDSIZE_LARGE")
                 // curl reads the body during curl_easy_perform below, while `body` is still valid.
-                try check(nq_curl_setopt_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!)), "CURLOPT_POSTFIELDS")
+                try check(nq_curl_setopt_pointer(curl, handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!)), "CURLOPT_POSTFIELDS")
                 if request.method != "POST" {
-                    try check(nq_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method), "CURLOPT_CUSTOMREQUEST")
+                    try check(nq_curl_setopt_string(curl, handle, CURLOPT_CUSTOMREQUEST, request.method), "CURLOPT_CUSTOMREQUEST")
                 }
             }
-            return curl_easy_perform(handle)
+            return curl.pointee.easy_perform(handle)
         }
         if let e = transfer.sinkError { throw e }
         try check(code, "curl_easy_perform")
         var status = 0
-        try check(nq_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status), "CURLINFO_RESPONSE_CODE")
+        try check(nq_curl_getinfo_long(curl, handle, CURLINFO_RESPONSE_CODE, &status), "CURLINFO_RESPONSE_CODE")
         return HTTPResponse(status: status, headers: transfer.headers, body: transfer.body)
     }
 }

@@ -7,6 +7,7 @@ import Query
 /// `nq batch`: runs the batch pipeline (pipelines/batch/*.sql) and replaces its result tables atomically.
 struct Batch: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "batch",
         abstract: "Run the batch pipeline: clean the raw tables and rebuild the monthly metrics, all or nothing.",
         discussion: """
             Runs the SQL files of pipelines/batch in file-name order (the copy compiled into nq, or \

@@ -13,6 +13,7 @@ struct DashboardCommand: ParsableCommand {
     /// `nq dashboard build --out site/`
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "build",
             abstract: "Write the dashboards as self-contained HTML (opens from disk; nothing fetched).")
 
         @OptionGroup var global: GlobalOptions
@@ -28,6 +29,7 @@ struct DashboardCommand: ParsableCommand {
     /// `nq dashboard serve [--port 8080]`
     struct Serve: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "Serve the dashboards and the JSON API (/api/<table>) live from the store.")
 
         @OptionGroup var global: GlobalOptions

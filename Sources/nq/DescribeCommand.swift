@@ -5,6 +5,7 @@ import Foundation
 /// `nq describe TABLE`: columns, types, null counts, min/max (from the zone maps), segments.
 struct Describe: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "describe",
         abstract: "Show a table's columns, types, null counts, min/max and segments.",
         discussion: "--summarize scans the data and adds count, sum and (for BOOL) the number of true values."
     )

@@ -3,7 +3,7 @@ import ColumnStore
 
 /// `nq compact [TABLE...]`: merge small segments.
 struct Compact: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Merge each table's small segments into large ones.")
+    static let configuration = CommandConfiguration(commandName: "compact", abstract: "Merge each table's small segments into large ones.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Tables to compact. Default: all.") var tables: [String] = []
@@ -24,7 +24,7 @@ struct Compact: ParsableCommand {
 
 /// `nq check`: verify every segment's structure and block checksums against the catalog.
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Verify every segment file and checksum of the store.")
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Verify every segment file and checksum of the store.")
 
     @OptionGroup var global: GlobalOptions
 

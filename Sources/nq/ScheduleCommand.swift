@@ -4,6 +4,7 @@ import Foundation
 /// `nq schedule install|list|remove|exec`: cron entries that run nq on a schedule.
 struct Schedule: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "schedule",
         abstract: "Run nq on a schedule with cron (one entry per store).",
         discussion: """
             nq schedule install --cron "0 3 * * *" -- batch --export
@@ -15,7 +16,7 @@ struct Schedule: ParsableCommand {
     )
 
     struct Install: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add (or replace) this store's crontab entry.")
+        static let configuration = CommandConfiguration(commandName: "install", abstract: "Add (or replace) this store's crontab entry.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "The five cron fields, e.g. \"0 3 * * *\".") var cron: String
         @Argument(parsing: .postTerminator, help: "The nq command line to run, after --.") var command: [String] = []
@@ -41,7 +42,7 @@ struct Schedule: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the nq entries of the crontab (of every store).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Show the nq entries of the crontab (of every store).")
         @OptionGroup var global: GlobalOptions
         func run() throws {
             let lines = Crontab.nqLines(try Crontab.read())
@@ -51,7 +52,7 @@ struct Schedule: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove this store's crontab entry.")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove this store's crontab entry.")
         @OptionGroup var global: GlobalOptions
         func run() throws {
             let store = try CronEntry.absolute(global.storePath)
@@ -68,7 +69,7 @@ struct Schedule: ParsableCommand {
 
     /// What a crontab entry runs: the nq command as a child, its output and exit status in the log.
     struct Exec: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run an nq command line and log its exit status (used by crontab entries).", shouldDisplay: false)
+        static let configuration = CommandConfiguration(commandName: "exec", abstract: "Run an nq command line and log its exit status (used by crontab entries).", shouldDisplay: false)
         @OptionGroup var global: GlobalOptions
         @Argument(parsing: .postTerminator) var command: [String] = []
 

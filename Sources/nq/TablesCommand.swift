@@ -3,7 +3,7 @@ import ColumnStore
 
 /// `nq tables`: name, rows, segments, raw bytes, stored bytes of each table.
 struct Tables: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the store's tables with their sizes.")
+    static let configuration = CommandConfiguration(commandName: "tables", abstract: "List the store's tables with their sizes.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Output format: table, csv, json or markdown.") var format: OutputFormat = .table

@@ -57,12 +57,37 @@ public enum KafkaCode {
     public static let topicAlreadyExists = Int32(RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS.rawValue)
 }
 
+/// librdkafka, opened with dlopen the first time a client handle is made (`makeHandle`). nq does not link it,
+/// so that commands which never touch Kafka do not pay for loading it and its dependencies at start-up
+/// (Sources/CRdKafka/shim.h). The table lives as long as the process.
+nonisolated(unsafe) private let librdkafka: Result<UnsafePointer<nq_rdkafka_api>, StreamError> = {
+    let api = UnsafeMutablePointer<nq_rdkafka_api>.allocate(capacity: 1)
+    if let message = nq_rdkafka_load(api) {
+        api.deallocate()
+        return .failure(.kafka(place: "librdkafka.so.1",
+                               message: "could not be loaded: \(String(cString: message)); install the librdkafka1 package"))
+    }
+    return .success(UnsafePointer(api))
+}()
+
+/// librdkafka's functions. Only used after `makeHandle` has loaded them: every handle, and so every call
+/// below, comes from it.
+private var rd: nq_rdkafka_api {
+    guard case .success(let api) = librdkafka else { preconditionFailure("librdkafka used before makeHandle loaded it") }
+    return api.pointee
+}
+
+/// A C string librdkafka returned (never NULL for the functions used here; "" if it were).
+private func cText(_ s: UnsafePointer<CChar>?) -> String {
+    s.map { String(cString: $0) } ?? ""
+}
+
 private func errorText(_ err: rd_kafka_resp_err_t) -> String {
-    String(cString: rd_kafka_err2str(err))
+    cText(rd.err2str(err))
 }
 
 private func callbackBox(of rk: OpaquePointer?) -> KafkaCallbackBox? {
-    guard let rk, let raw = rd_kafka_opaque(rk) else { return nil }
+    guard let rk, let raw = rd.opaque(rk) else { return nil }
     return Unmanaged<KafkaCallbackBox>.fromOpaque(raw).takeUnretainedValue()
 }
 
@@ -70,19 +95,20 @@ private func callbackBox(of rk: OpaquePointer?) -> KafkaCallbackBox? {
 /// Calls rd_kafka_conf_new, rd_kafka_conf_set, rd_kafka_new.
 private func makeHandle(type: rd_kafka_type_t, settings: KafkaSettings, defaults: [String: String],
                         box: KafkaCallbackBox, configure: (OpaquePointer) -> Void) throws -> OpaquePointer {
-    guard let conf = rd_kafka_conf_new() else { throw StreamError.kafka(place: settings.brokers, message: "rd_kafka_conf_new failed") }
+    _ = try librdkafka.get()
+    guard let conf = rd.conf_new() else { throw StreamError.kafka(place: settings.brokers, message: "rd_kafka_conf_new failed") }
     var values = defaults
     values["bootstrap.servers"] = settings.brokers
     for (k, v) in settings.extra { values[k] = v }
     var errstr = [CChar](repeating: 0, count: 512)
     for (k, v) in values.sorted(by: { $0.key < $1.key }) {
-        if rd_kafka_conf_set(conf, k, v, &errstr, errstr.count) != RD_KAFKA_CONF_OK {
-            rd_kafka_conf_destroy(conf)
+        if rd.conf_set(conf, k, v, &errstr, errstr.count) != RD_KAFKA_CONF_OK {
+            rd.conf_destroy(conf)
             throw StreamError.kafka(place: settings.brokers, message: "configuration \(k): \(String(cString: errstr))")
         }
     }
-    rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(box).toOpaque())
-    rd_kafka_conf_set_error_cb(conf) { rk, err, reason, _ in
+    rd.conf_set_opaque(conf, Unmanaged.passUnretained(box).toOpaque())
+    rd.conf_set_error_cb(conf) { rk, err, reason, _ in
         guard let b = callbackBox(of: rk) else { return }
         let text = reason.map { String(cString: $0) } ?? errorText(rd_kafka_resp_err_t(rawValue: err))
         b.health.lastError = text
@@ -90,10 +116,10 @@ private func makeHandle(type: rd_kafka_type_t, settings: KafkaSettings, defaults
         if err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN.rawValue { b.health.allBrokersDown = true }
     }
     // librdkafka's own log lines are kept off stderr; errors reach us through error_cb above.
-    rd_kafka_conf_set_log_cb(conf) { _, _, _, _ in }
+    rd.conf_set_log_cb(conf) { _, _, _, _ in }
     configure(conf)
-    guard let rk = rd_kafka_new(type, conf, &errstr, errstr.count) else {
-        rd_kafka_conf_destroy(conf)
+    guard let rk = rd.new(type, conf, &errstr, errstr.count) else {
+        rd.conf_destroy(conf)
         throw StreamError.kafka(place: settings.brokers, message: "rd_kafka_new: \(String(cString: errstr))")
     }
     return rk
@@ -118,11 +144,11 @@ public class KafkaClient {
     /// The partition count of `topic`, or nil when the broker does not know it. Calls rd_kafka_metadata.
     public func partitionCount(topic: String, timeoutMs: Int32 = 5000) throws -> Int? {
         var md: UnsafePointer<rd_kafka_metadata>? = nil
-        let err = rd_kafka_metadata(handle, 1, nil, &md, timeoutMs)
+        let err = rd.metadata(handle, 1, nil, &md, timeoutMs)
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let md else {
             throw StreamError.kafka(place: brokers, message: "metadata request failed: \(errorText(err))")
         }
-        defer { rd_kafka_metadata_destroy(md) }
+        defer { rd.metadata_destroy(md) }
         for i in 0..<Int(md.pointee.topic_cnt) {
             let t = md.pointee.topics[i]
             if String(cString: t.topic) == topic {
@@ -137,33 +163,33 @@ public class KafkaClient {
     @discardableResult
     public func createTopic(_ topic: String, partitions: Int, replicationFactor: Int = 1, timeoutMs: Int32 = 15000) throws -> Bool {
         var errstr = [CChar](repeating: 0, count: 512)
-        guard let newTopic = rd_kafka_NewTopic_new(topic, Int32(partitions), Int32(replicationFactor), &errstr, errstr.count) else {
+        guard let newTopic = rd.NewTopic_new(topic, Int32(partitions), Int32(replicationFactor), &errstr, errstr.count) else {
             throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: String(cString: errstr))
         }
-        defer { rd_kafka_NewTopic_destroy(newTopic) }
-        guard let queue = rd_kafka_queue_new(handle) else { throw StreamError.kafka(place: brokers, message: "rd_kafka_queue_new failed") }
-        defer { rd_kafka_queue_destroy(queue) }
+        defer { rd.NewTopic_destroy(newTopic) }
+        guard let queue = rd.queue_new(handle) else { throw StreamError.kafka(place: brokers, message: "rd_kafka_queue_new failed") }
+        defer { rd.queue_destroy(queue) }
         var topics: [OpaquePointer?] = [newTopic]
-        rd_kafka_CreateTopics(handle, &topics, 1, nil, queue)
-        guard let event = rd_kafka_queue_poll(queue, Int32(timeoutMs) + 1000) else {
+        rd.CreateTopics(handle, &topics, 1, nil, queue)
+        guard let event = rd.queue_poll(queue, Int32(timeoutMs) + 1000) else {
             throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "no answer to CreateTopics within \(timeoutMs) ms")
         }
-        defer { rd_kafka_event_destroy(event) }
-        let eventErr = rd_kafka_event_error(event)
+        defer { rd.event_destroy(event) }
+        let eventErr = rd.event_error(event)
         if eventErr != RD_KAFKA_RESP_ERR_NO_ERROR {
-            throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "CreateTopics: \(String(cString: rd_kafka_event_error_string(event)))")
+            throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "CreateTopics: \(cText(rd.event_error_string(event)))")
         }
-        guard let result = rd_kafka_event_CreateTopics_result(event) else {
+        guard let result = rd.event_CreateTopics_result(event) else {
             throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "CreateTopics: unexpected event")
         }
         var count = 0
-        guard let results = rd_kafka_CreateTopics_result_topics(result, &count), count > 0, let r = results[0] else {
+        guard let results = rd.CreateTopics_result_topics(result, &count), count > 0, let r = results[0] else {
             throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "CreateTopics: empty result")
         }
-        let err = rd_kafka_topic_result_error(r)
+        let err = rd.topic_result_error(r)
         if err == RD_KAFKA_RESP_ERR_NO_ERROR { return true }
         if err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS { return false }
-        let msg = rd_kafka_topic_result_error_string(r).map { String(cString: $0) } ?? errorText(err)
+        let msg = rd.topic_result_error_string(r).map { String(cString: $0) } ?? errorText(err)
         throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "CreateTopics: \(msg)")
     }
 
@@ -171,7 +197,7 @@ public class KafkaClient {
     /// Calls rd_kafka_query_watermark_offsets.
     public func queryWatermarks(topic: String, partition: Int32, timeoutMs: Int32 = 5000) throws -> (low: Int64, high: Int64) {
         var low: Int64 = 0, high: Int64 = 0
-        let err = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, timeoutMs)
+        let err = rd.query_watermark_offsets(handle, topic, partition, &low, &high, timeoutMs)
         guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw StreamError.kafka(place: "\(brokers) \(topic)[\(partition)]", message: "watermark query: \(errorText(err))")
         }
@@ -182,7 +208,7 @@ public class KafkaClient {
     /// Calls rd_kafka_get_watermark_offsets.
     public func cachedHighWatermark(topic: String, partition: Int32) -> Int64? {
         var low: Int64 = -1, high: Int64 = -1
-        let err = rd_kafka_get_watermark_offsets(handle, topic, partition, &low, &high)
+        let err = rd.get_watermark_offsets(handle, topic, partition, &low, &high)
         return err == RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0 ? high : nil
     }
 }
@@ -204,14 +230,14 @@ public final class KafkaProducer: KafkaClient {
             "batch.num.messages": "10000", "message.timeout.ms": "120000",
         ]
         let rk = try makeHandle(type: RD_KAFKA_PRODUCER, settings: settings, defaults: defaults, box: box) { conf in
-            rd_kafka_conf_set_dr_msg_cb(conf) { rk, msg, _ in
+            rd.conf_set_dr_msg_cb(conf) { rk, msg, _ in
                 guard let b = callbackBox(of: rk), let msg else { return }
                 if msg.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
                     b.delivered += 1
                 } else {
                     b.deliveryFailures += 1
                     if b.firstDeliveryError == nil {
-                        let topic = msg.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?"
+                        let topic = msg.pointee.rkt.map { cText(rd.topic_name($0)) } ?? "?"
                         b.firstDeliveryError = "\(b.brokers) \(topic)[\(msg.pointee.partition)]: \(errorText(msg.pointee.err))"
                     }
                 }
@@ -221,8 +247,8 @@ public final class KafkaProducer: KafkaClient {
     }
 
     deinit {
-        for (_, t) in topics { rd_kafka_topic_destroy(t) }
-        rd_kafka_destroy(handle)
+        for (_, t) in topics { rd.topic_destroy(t) }
+        rd.destroy(handle)
     }
 
     /// Messages acknowledged by the broker so far.
@@ -233,7 +259,7 @@ public final class KafkaProducer: KafkaClient {
 
     private func topicHandle(_ name: String) throws -> OpaquePointer {
         if let t = topics[name] { return t }
-        guard let t = rd_kafka_topic_new(handle, name, nil) else {
+        guard let t = rd.topic_new(handle, name, nil) else {
             throw StreamError.kafka(place: "\(brokers) topic \(name)", message: "rd_kafka_topic_new failed")
         }
         topics[name] = t
@@ -249,17 +275,17 @@ public final class KafkaProducer: KafkaClient {
             let rc: Int32 = value.withUnsafeBytes { v in
                 if let key {
                     return key.withUnsafeBytes { k in
-                        rd_kafka_produce(t, target, RD_KAFKA_MSG_F_COPY,
+                        rd.produce(t, target, RD_KAFKA_MSG_F_COPY,
                                          UnsafeMutableRawPointer(mutating: v.baseAddress), v.count, k.baseAddress, k.count, nil)
                     }
                 }
-                return rd_kafka_produce(t, target, RD_KAFKA_MSG_F_COPY,
+                return rd.produce(t, target, RD_KAFKA_MSG_F_COPY,
                                         UnsafeMutableRawPointer(mutating: v.baseAddress), v.count, nil, 0, nil)
             }
             if rc == 0 { return }
-            let err = rd_kafka_last_error()
+            let err = rd.last_error()
             if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                rd_kafka_poll(handle, 50)
+                rd.poll(handle, 50)
                 continue
             }
             throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "produce: \(errorText(err))")
@@ -267,14 +293,14 @@ public final class KafkaProducer: KafkaClient {
     }
 
     /// Serves delivery reports and errors for up to `timeoutMs`. Calls rd_kafka_poll.
-    public func poll(timeoutMs: Int32 = 0) { rd_kafka_poll(handle, timeoutMs) }
+    public func poll(timeoutMs: Int32 = 0) { rd.poll(handle, timeoutMs) }
 
     /// Messages queued but not yet acknowledged.
-    public var inFlight: Int { Int(rd_kafka_outq_len(handle)) }
+    public var inFlight: Int { Int(rd.outq_len(handle)) }
 
     /// Waits until every queued message is delivered or `timeoutMs` passes. Calls rd_kafka_flush.
     public func flush(timeoutMs: Int32) throws {
-        let err = rd_kafka_flush(handle, timeoutMs)
+        let err = rd.flush(handle, timeoutMs)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
             throw StreamError.kafka(place: brokers, message: "flush: \(inFlight) messages still undelivered after \(timeoutMs) ms (\(errorText(err)); last error: \(box.health.lastError ?? "none"))")
         }
@@ -320,7 +346,7 @@ public final class KafkaConsumer: KafkaClient {
             "topic.metadata.refresh.interval.ms": "5000",
         ]
         let rk = try makeHandle(type: RD_KAFKA_CONSUMER, settings: settings, defaults: defaults, box: box) { conf in
-            rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, _ in
+            rd.conf_set_rebalance_cb(conf) { rk, err, partitions, _ in
                 guard let rk, let partitions else { return }
                 let b = callbackBox(of: rk)
                 var byTopic: [String: [Int32]] = [:]
@@ -345,12 +371,12 @@ public final class KafkaConsumer: KafkaClient {
                     }
                     // Not rd_kafka_assignment here: during rd_kafka_consumer_close this callback runs while
                     // librdkafka's main thread waits for it, and that call would wait for the main thread.
-                    let ok = rd_kafka_assign(rk, partitions) == RD_KAFKA_RESP_ERR_NO_ERROR
+                    let ok = rd.assign(rk, partitions) == RD_KAFKA_RESP_ERR_NO_ERROR
                     b?.assignment = ok ? (0..<Int(partitions.pointee.cnt)).map { partitions.pointee.elems[$0].partition }.sorted() : []
                     b?.queues = ok ? queues : [:]
                 } else {
                     for (t, ps) in byTopic { _ = b?.rebalance?(.revoke(topic: t, partitions: ps.sorted())) }
-                    rd_kafka_assign(rk, nil)
+                    rd.assign(rk, nil)
                     b?.assignment = []
                     // The revoked partitions' queue references are dropped once their fetch is stopped; what
                     // is still queued is older than the version barrier of the next assignment and never served.
@@ -360,11 +386,11 @@ public final class KafkaConsumer: KafkaClient {
         }
         self.topic = topic
         super.init(handle: rk, box: box, brokers: settings.brokers)
-        rd_kafka_poll_set_consumer(rk)
-        guard let list = rd_kafka_topic_partition_list_new(1) else { throw StreamError.kafka(place: brokers, message: "out of memory") }
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        rd_kafka_topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA)
-        let err = rd_kafka_subscribe(rk, list)
+        rd.poll_set_consumer(rk)
+        guard let list = rd.topic_partition_list_new(1) else { throw StreamError.kafka(place: brokers, message: "out of memory") }
+        defer { rd.topic_partition_list_destroy(list) }
+        rd.topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA)
+        let err = rd.subscribe(rk, list)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
             throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "subscribe: \(errorText(err))")
         }
@@ -373,8 +399,8 @@ public final class KafkaConsumer: KafkaClient {
     deinit {
         // Partition queue references are released before closing (librdkafka requires it of queue handles).
         box.queues = [:]
-        rd_kafka_consumer_close(handle)
-        rd_kafka_destroy(handle)
+        rd.consumer_close(handle)
+        rd.destroy(handle)
     }
 
     /// Waits up to `timeoutMs` for one event of the consumer queue: rebalances (their callbacks run inside
@@ -382,7 +408,7 @@ public final class KafkaConsumer: KafkaClient {
     /// `readUnsafeMessages`); a message is lent to `body` for the duration of the call.
     /// Calls rd_kafka_consumer_poll.
     public func pollUnsafeMessage(timeoutMs: Int32, _ body: (UnsafeKafkaMessage) throws -> Void) rethrows -> KafkaPollResult {
-        guard let m = rd_kafka_consumer_poll(handle, timeoutMs) else { return .timeout }
+        guard let m = rd.consumer_poll(handle, timeoutMs) else { return .timeout }
         return try lend(m, body)
     }
 
@@ -397,7 +423,7 @@ public final class KafkaConsumer: KafkaClient {
         var count = 0
         var wait = timeoutMs
         while count < limit {
-            guard let m = rd_kafka_consume_queue(queue.queue, wait) else { return (count, .timeout) }
+            guard let m = rd.consume_queue(queue.queue, wait) else { return (count, .timeout) }
             wait = 0
             let result = try lend(m, body)
             guard case .message = result else { return (count, result) }
@@ -408,19 +434,19 @@ public final class KafkaConsumer: KafkaClient {
 
     /// Messages and events waiting in `partition`'s own queue (0 when it has none). Calls rd_kafka_queue_length.
     public func queuedCount(partition: Int32) -> Int {
-        box.queues[partition].map { Int(rd_kafka_queue_length($0.queue)) } ?? 0
+        box.queues[partition].map { Int(rd.queue_length($0.queue)) } ?? 0
     }
 
     /// Classifies one polled message and lends it to `body`; destroys it afterwards.
     private func lend(_ m: UnsafeMutablePointer<rd_kafka_message_t>, _ body: (UnsafeKafkaMessage) throws -> Void) rethrows -> KafkaPollResult {
-        defer { rd_kafka_message_destroy(m) }
+        defer { rd.message_destroy(m) }
         let msg = m.pointee
         if msg.err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
             return .endOfPartition(partition: msg.partition, offset: msg.offset)
         }
         if msg.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-            let topic = msg.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? self.topic
-            let detail = String(cString: rd_kafka_message_errstr(m))
+            let topic = msg.rkt.map { cText(rd.topic_name($0)) } ?? self.topic
+            let detail = cText(rd.message_errstr(m))
             return .error("\(brokers) \(topic)[\(msg.partition)]: \(detail)")
         }
         let payload = UnsafeRawBufferPointer(start: msg.payload, count: msg.payload == nil ? 0 : msg.len)
@@ -432,12 +458,12 @@ public final class KafkaConsumer: KafkaClient {
     /// Commits `offsets` (next offset to read, per partition) to the group coordinator without waiting.
     /// nq's own offsets live in the store; this only makes lag visible to Kafka tools. Calls rd_kafka_commit.
     public func commitAsync(_ offsets: [Int32: Int64]) {
-        guard !offsets.isEmpty, let list = rd_kafka_topic_partition_list_new(Int32(offsets.count)) else { return }
-        defer { rd_kafka_topic_partition_list_destroy(list) }
+        guard !offsets.isEmpty, let list = rd.topic_partition_list_new(Int32(offsets.count)) else { return }
+        defer { rd.topic_partition_list_destroy(list) }
         for (p, o) in offsets {
-            rd_kafka_topic_partition_list_add(list, topic, p).pointee.offset = o
+            rd.topic_partition_list_add(list, topic, p)?.pointee.offset = o
         }
-        rd_kafka_commit(handle, list, 1)
+        rd.commit(handle, list, 1)
     }
 
     /// The partitions currently assigned to this consumer: the list the last rebalance assigned (assignments
@@ -453,15 +479,15 @@ public final class KafkaConsumer: KafkaClient {
 final class KafkaPartitionQueue {
     let queue: OpaquePointer
 
-    /// Calls rd_kafka_queue_get_partition and rd_kafka_queue_forward(queue, NULL); nil when librdkafka has
+    /// Calls rd_kafka_queue_get_partition and rd.queue_forward(queue, NULL); nil when librdkafka has
     /// no queue for the partition (its messages then stay on the consumer queue).
     init?(handle: OpaquePointer, topic: UnsafePointer<CChar>, partition: Int32) {
-        guard let q = rd_kafka_queue_get_partition(handle, topic, partition) else { return nil }
-        rd_kafka_queue_forward(q, nil)
+        guard let q = rd.queue_get_partition(handle, topic, partition) else { return nil }
+        rd.queue_forward(q, nil)
         queue = q
     }
 
-    deinit { rd_kafka_queue_destroy(queue) }
+    deinit { rd.queue_destroy(queue) }
 }
 
 // MARK: - Mock cluster (tests)
@@ -475,23 +501,23 @@ public final class KafkaMockCluster {
     /// Starts `brokers` mock brokers. Calls rd_kafka_mock_cluster_new.
     public init(brokers: Int = 3) throws {
         owner = try makeHandle(type: RD_KAFKA_PRODUCER, settings: KafkaSettings(brokers: ""), defaults: [:], box: box) { _ in }
-        guard let c = rd_kafka_mock_cluster_new(owner, Int32(brokers)) else {
-            rd_kafka_destroy(owner)
+        guard let c = rd.mock_cluster_new(owner, Int32(brokers)) else {
+            rd.destroy(owner)
             throw StreamError.kafka(place: "mock cluster", message: "rd_kafka_mock_cluster_new failed")
         }
         cluster = c
     }
 
     deinit {
-        rd_kafka_mock_cluster_destroy(cluster)
-        rd_kafka_destroy(owner)
+        rd.mock_cluster_destroy(cluster)
+        rd.destroy(owner)
     }
 
     /// The `bootstrap.servers` string of the mock brokers.
-    public var bootstrapServers: String { String(cString: rd_kafka_mock_cluster_bootstraps(cluster)) }
+    public var bootstrapServers: String { cText(rd.mock_cluster_bootstraps(cluster)) }
 
     public func createTopic(_ name: String, partitions: Int) throws {
-        let err = rd_kafka_mock_topic_create(cluster, name, Int32(partitions), 1)
+        let err = rd.mock_topic_create(cluster, name, Int32(partitions), 1)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw StreamError.kafka(place: "mock topic \(name)", message: errorText(err)) }
     }
 
@@ -501,16 +527,16 @@ public final class KafkaMockCluster {
     public func failNextRequests(apiKey: Int16, count: Int, code: Int32? = nil) {
         let err = code.map { rd_kafka_resp_err_t(rawValue: $0) } ?? RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION
         let errors = [rd_kafka_resp_err_t](repeating: err, count: count)
-        errors.withUnsafeBufferPointer { rd_kafka_mock_push_request_errors_array(cluster, apiKey, count, $0.baseAddress) }
+        errors.withUnsafeBufferPointer { rd.mock_push_request_errors_array(cluster, apiKey, count, $0.baseAddress) }
     }
 
     /// Takes broker `id` (1-based) down or brings it back. Calls rd_kafka_mock_broker_set_down/up.
     public func setBroker(_ id: Int32, up: Bool) {
-        if up { rd_kafka_mock_broker_set_up(cluster, id) } else { rd_kafka_mock_broker_set_down(cluster, id) }
+        if up { rd.mock_broker_set_up(cluster, id) } else { rd.mock_broker_set_down(cluster, id) }
     }
 
     /// Sets the leader broker of a partition. Calls rd_kafka_mock_partition_set_leader.
     public func setLeader(topic: String, partition: Int32, broker: Int32) {
-        rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker)
+        rd.mock_partition_set_leader(cluster, topic, partition, broker)
     }
 }
