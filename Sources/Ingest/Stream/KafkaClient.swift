@@ -285,7 +285,7 @@ public final class KafkaProducer: KafkaClient {
             if rc == 0 { return }
             let err = rd.last_error()
             if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                rd.poll(handle, 50)
+                _ = rd.poll(handle, 50)
                 continue
             }
             throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "produce: \(errorText(err))")
@@ -293,7 +293,7 @@ public final class KafkaProducer: KafkaClient {
     }
 
     /// Serves delivery reports and errors for up to `timeoutMs`. Calls rd_kafka_poll.
-    public func poll(timeoutMs: Int32 = 0) { rd.poll(handle, timeoutMs) }
+    public func poll(timeoutMs: Int32 = 0) { _ = rd.poll(handle, timeoutMs) }
 
     /// Messages queued but not yet acknowledged.
     public var inFlight: Int { Int(rd.outq_len(handle)) }
@@ -376,7 +376,7 @@ public final class KafkaConsumer: KafkaClient {
                     b?.queues = ok ? queues : [:]
                 } else {
                     for (t, ps) in byTopic { _ = b?.rebalance?(.revoke(topic: t, partitions: ps.sorted())) }
-                    rd.assign(rk, nil)
+                    _ = rd.assign(rk, nil)
                     b?.assignment = []
                     // The revoked partitions' queue references are dropped once their fetch is stopped; what
                     // is still queued is older than the version barrier of the next assignment and never served.
@@ -386,10 +386,10 @@ public final class KafkaConsumer: KafkaClient {
         }
         self.topic = topic
         super.init(handle: rk, box: box, brokers: settings.brokers)
-        rd.poll_set_consumer(rk)
+        _ = rd.poll_set_consumer(rk)
         guard let list = rd.topic_partition_list_new(1) else { throw StreamError.kafka(place: brokers, message: "out of memory") }
         defer { rd.topic_partition_list_destroy(list) }
-        rd.topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA)
+        _ = rd.topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA)
         let err = rd.subscribe(rk, list)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
             throw StreamError.kafka(place: "\(brokers) topic \(topic)", message: "subscribe: \(errorText(err))")
@@ -399,7 +399,7 @@ public final class KafkaConsumer: KafkaClient {
     deinit {
         // Partition queue references are released before closing (librdkafka requires it of queue handles).
         box.queues = [:]
-        rd.consumer_close(handle)
+        _ = rd.consumer_close(handle)
         rd.destroy(handle)
     }
 
@@ -463,7 +463,7 @@ public final class KafkaConsumer: KafkaClient {
         for (p, o) in offsets {
             rd.topic_partition_list_add(list, topic, p)?.pointee.offset = o
         }
-        rd.commit(handle, list, 1)
+        _ = rd.commit(handle, list, 1)
     }
 
     /// The partitions currently assigned to this consumer: the list the last rebalance assigned (assignments
@@ -532,11 +532,11 @@ public final class KafkaMockCluster {
 
     /// Takes broker `id` (1-based) down or brings it back. Calls rd_kafka_mock_broker_set_down/up.
     public func setBroker(_ id: Int32, up: Bool) {
-        if up { rd.mock_broker_set_up(cluster, id) } else { rd.mock_broker_set_down(cluster, id) }
+        if up { _ = rd.mock_broker_set_up(cluster, id) } else { _ = rd.mock_broker_set_down(cluster, id) }
     }
 
     /// Sets the leader broker of a partition. Calls rd_kafka_mock_partition_set_leader.
     public func setLeader(topic: String, partition: Int32, broker: Int32) {
-        rd.mock_partition_set_leader(cluster, topic, partition, broker)
+        _ = rd.mock_partition_set_leader(cluster, topic, partition, broker)
     }
 }
