@@ -116,8 +116,8 @@ final class ReadOnlyFile: Sendable {
         guard offset >= 0, count >= 0, offset + count <= size else {
             throw StoreError.corruptSegment(path: path, detail: "read of \(count) bytes at offset \(offset) is past the end of the \(size)-byte file")
         }
-        var out = [UInt8](repeating: 0, count: count)
-        try out.withUnsafeMutableBytes { buf in
+        // Not zero-filled first: every byte is read, and on an error the array is never returned.
+        return try [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
             var done = 0
             while done < count {
                 let n = pread(fd, buf.baseAddress! + done, count - done, off_t(offset + done))
@@ -128,7 +128,7 @@ final class ReadOnlyFile: Sendable {
                 if n == 0 { throw StoreError.corruptSegment(path: path, detail: "unexpected end of file at offset \(offset + done)") }
                 done += n
             }
+            initialized = count
         }
-        return out
     }
 }
