@@ -79,11 +79,7 @@ enum BlockCodec {
         let hasNulls = try r.u8()
         var validity: [Bool]? = nil
         if hasNulls == 1 {
-            let bitmap = try r.raw((n + 7) / 8)
-            validity = [Bool](unsafeUninitializedCapacity: n) { out, initialized in
-                for i in 0..<n { out[i] = bitmap[i >> 3] & (1 << UInt8(i & 7)) != 0 }
-                initialized = n
-            }
+            validity = expandValidity(try r.raw((n + 7) / 8), count: n)
         } else if hasNulls != 0 {
             throw r.fail("bad null flag \(hasNulls)")
         }
@@ -157,6 +153,24 @@ enum BlockCodec {
         guard r.remaining == 0 else { throw r.fail("\(r.remaining) unexpected trailing bytes") }
         if type == .bool, case .bool(let b) = values, b.contains(where: { $0 > 1 }) { throw r.fail("bool byte other than 0/1") }
         return .plain(Column(values: values, validity: validity))
+    }
+
+    /// Eight `Bool`s (bytes 0 or 1) per bitmap byte value: byte j of entry b is bit j of b.
+    private static let spreadBits: [UInt8] = (0..<2048).map { UInt8(($0 >> 3) >> ($0 & 7) & 1) }
+
+    /// Row `i` is valid when bit `i mod 8` of `bitmap[i / 8]` is set; eight rows are copied at a time
+    /// from `spreadBits`, the last `count mod 8` one by one.
+    static func expandValidity(_ bitmap: UnsafeRawBufferPointer, count n: Int) -> [Bool] {
+        [Bool](unsafeUninitializedCapacity: n) { out, initialized in
+            let whole = n / 8
+            spreadBits.withUnsafeBytes { spread in
+                if whole > 0, let dst = out.baseAddress.map(UnsafeMutableRawPointer.init) {
+                    for k in 0..<whole { (dst + 8 * k).copyMemory(from: spread.baseAddress! + 8 * Int(bitmap[k]), byteCount: 8) }
+                }
+            }
+            for i in (whole * 8)..<n { out[i] = bitmap[i >> 3] & (1 << UInt8(i & 7)) != 0 }
+            initialized = n
+        }
     }
 
     private static func checkOffsets(_ ends: [Int32], byteCount: Int, reader: BinaryReader) throws {

@@ -24,12 +24,16 @@ struct DecimalScale {
     /// The smallest exponent in 0...maxExponent at which every value qualifies, with the integers and
     /// their frame; nil when there is none or the integers span more than 32 bits.
     ///
-    /// One pass per exponent tried: a value that fails moves straight to the smallest exponent at which
-    /// it qualifies, and the pass restarts there (at most `maxExponent + 1` passes; usually one).
+    /// The first value picks the starting exponent (a block of other doubles usually stops there, before
+    /// anything is allocated). Then one pass per exponent tried: a value that fails moves straight to the
+    /// smallest exponent at which it qualifies, and the pass restarts there (at most `maxExponent + 1`
+    /// passes; usually one).
     static func fitting(_ values: UnsafeBufferPointer<Double>) -> DecimalScale? {
         let n = values.count
         guard n > 0 else { return nil }
         var e = 0
+        while e <= maxExponent, scaled(values[0], by: powers[e]) == nil { e += 1 }
+        guard e <= maxExponent else { return nil }
         var integers = [Int64](repeating: 0, count: n)
         while true {
             let p = powers[e]

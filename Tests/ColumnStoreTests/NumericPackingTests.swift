@@ -186,6 +186,32 @@ private struct PackedHeader: Equatable {
         #expect(rows(of: try decodeBody([0, 0] + f, .float64, rows: 2)) == [.float64(21.5), .float64(0.1)])
     }
 
+    @Test("every truncation and every flipped byte of packed bodies decodes to the right row count or throws corruptSegment")
+    func mutatedPackedBodiesNeverTrap() throws {
+        let columns = [
+            makeColumn(.int64, (0..<40).map { $0 % 7 == 0 ? .null : .int64(Int64($0) * 1_000 - 7) }),
+            makeColumn(.date, (0..<40).map { .date(Int32(19_000 + $0 * 3)) }),
+            makeColumn(.timestamp, (0..<40).map { .timestamp(1_700_000_000_000_000 + Int64($0)) }),
+            doubles((0..<40).map { Double($0) * 0.25 - 3 }),
+        ]
+        for column in columns {
+            let body = BlockCodec.encode(column, range: 0..<column.count)
+            #expect(body[0] == BlockCodec.frameOfReference || body[0] == BlockCodec.decimal, "\(column.type)")
+            var variants: [[UInt8]] = (0..<body.count).map { Array(body[0..<$0]) }
+            for i in body.indices { for mask: UInt8 in [0x01, 0x80, 0xFF] { var b = body; b[i] ^= mask; variants.append(b) } }
+            for b in variants {
+                do {
+                    let c = try decodeBody(b, column.type, rows: column.count)
+                    #expect(c.count == column.count && c.type == column.type)
+                    c.verify()
+                } catch is StoreError {
+                } catch {
+                    Issue.record("\(column.type): \(error)")
+                }
+            }
+        }
+    }
+
     @Test("corrupt packed bodies throw corruptSegment naming the problem", arguments: packedBodyCases)
     func corruptPackedBodies(_ c: BodyCase) throws {
         try withTemporaryDirectory { dir in
@@ -225,3 +251,23 @@ let packedBodyCases: [BodyCase] = [
     BodyCase(name: "frame for BOOL", type: .bool, rows: 1, body: [2, 0] + le64(0) + [1, 0], error: "unknown encoding 2 for"),
     BodyCase(name: "decimal for STRING", type: .string, rows: 1, body: [3, 0, 0] + le64(0) + [1, 0], error: "unknown encoding 3 for"),
 ]
+
+@Suite struct ValidityBitmapTests {
+    @Test("a validity bitmap expands to one Bool per row, bit i mod 8 of byte i / 8, for every length and pattern", arguments: [1, 7, 8, 9, 15, 16, 17, 64, 1_001])
+    func expandsEveryBit(rows n: Int) {
+        var generator = SystemRandomNumberGenerator()
+        for pattern in 0..<4 {
+            let bitmap: [UInt8] = (0..<((n + 7) / 8)).map { k in
+                switch pattern {
+                case 0: return 0
+                case 1: return 0xFF
+                case 2: return UInt8(truncatingIfNeeded: k &* 37)
+                default: return UInt8.random(in: 0...255, using: &generator)
+                }
+            }
+            let expected = (0..<n).map { (bitmap[$0 / 8] >> ($0 % 8)) & 1 == 1 }
+            let expanded = bitmap.withUnsafeBytes { BlockCodec.expandValidity($0, count: n) }
+            #expect(expanded == expected, "pattern \(pattern)")
+        }
+    }
+}
