@@ -70,6 +70,10 @@ struct DecimalScale {
         guard e <= maxExponent else { throw r.fail("decimal exponent \(e) out of range 0...\(maxExponent)") }
         let (frame, distances) = try FrameOfReference.read(&r, count: count)
         let p = powers[e]
+        // Divide once per distinct distance when the block repeats values a lot (four rows or more per
+        // table entry, table at most 16 384 entries = 128 KiB); the same expression, so the same bits.
+        let tableLimit = Swift.min(count / 4, 16_384)
+        if let values = frame.unpackThroughTable(distances, count: count, tableLimit: tableLimit, { Double($0) / p }) { return values }
         return frame.unpack(distances, count: count) { Double($0) / p }
     }
 }

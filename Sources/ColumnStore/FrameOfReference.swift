@@ -66,6 +66,39 @@ struct FrameOfReference {
         self.width = width
     }
 
+    /// The largest of `count` distances (0 when `count` is 0), in one pass.
+    func largestDistance(_ distances: UnsafeRawBufferPointer, count n: Int) -> Int {
+        guard n > 0 else { return 0 }
+        let src = distances.baseAddress!
+        switch width {
+        case 1: var m: UInt8 = 0; for i in 0..<n { m = Swift.max(m, src.load(fromByteOffset: i, as: UInt8.self)) }; return Int(m)
+        case 2: var m: UInt16 = 0; for i in 0..<n { m = Swift.max(m, UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }; return Int(m)
+        default: var m: UInt32 = 0; for i in 0..<n { m = Swift.max(m, UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }; return Int(m)
+        }
+    }
+
+    /// `count` values `transform(base + distance)` computed once per distance from 0 to the largest and
+    /// then looked up per row, or nil when the largest distance is `tableLimit` or more. Worth it when
+    /// `transform` is dear (a division) and the block has many more rows than distinct distances.
+    func unpackThroughTable<Out>(_ distances: UnsafeRawBufferPointer, count n: Int, tableLimit: Int, _ transform: (Int64) -> Out) -> [Out]? {
+        let largest = largestDistance(distances, count: n)
+        guard n > 0, largest < tableLimit else { return nil }
+        let base = self.base
+        let table = (0...largest).map { transform(base &+ Int64($0)) }
+        // Every distance is at most `largest`, so each lookup is inside the table.
+        return table.withUnsafeBufferPointer { t in
+            [Out](unsafeUninitializedCapacity: n) { out, initialized in
+                let src = distances.baseAddress!, values = t.baseAddress!
+                switch width {
+                case 1: for i in 0..<n { out[i] = values[Int(src.load(fromByteOffset: i, as: UInt8.self))] }
+                case 2: for i in 0..<n { out[i] = values[Int(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))] }
+                default: for i in 0..<n { out[i] = values[Int(UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))] }
+                }
+                initialized = n
+            }
+        }
+    }
+
     /// `count` values `transform(base + distance)` widened from `distances` in one pass.
     @inline(__always)
     func unpack<Out>(_ distances: UnsafeRawBufferPointer, count n: Int, _ transform: (Int64) -> Out) -> [Out] {

@@ -177,6 +177,21 @@ private struct PackedHeader: Equatable {
         }
     }
 
+    @Test("decimal blocks that repeat few distinct values (one division per value, then lookups) decode bit for bit",
+          arguments: [(10.0, 200), (100.0, 3_000), (2.0, 200_000)])
+    func repeatedDecimalsThroughATable(divisor: Double, distinct: Int) throws {
+        // 80 000 rows cycling through `distinct` values (k − 70) / divisor, NULLs every 13th row: one-byte and
+        // two-byte distances through the table, four-byte ones (too many distinct values) by division.
+        let values: [Value] = (0..<80_000).map { $0 % 13 == 0 ? .null : .float64(Double(($0 * 7_919) % distinct - 70) / divisor) }
+        let column = makeColumn(.float64, values)
+        let (body, decoded) = try roundTrip(column)
+        #expect(body[0] == BlockCodec.decimal)
+        #expect(identical(rows(of: decoded), values))
+        // The same values spread over fewer rows than the table needs take the per-row division.
+        let short = makeColumn(.float64, Array(values.prefix(distinct / 2 + 8)))
+        #expect(identical(rows(of: try roundTrip(short).decoded), rows(of: short)))
+    }
+
     @Test("plain INT64, TIMESTAMP, DATE and FLOAT64 bodies written the old way still read")
     func oldPlainBodiesRead() throws {
         #expect(rows(of: try decodeBody([0, 0] + le64(5) + le64(6), .int64, rows: 2)) == [.int64(5), .int64(6)])
