@@ -80,11 +80,14 @@ struct FrameOfReference {
     /// `count` values `transform(base + distance)` computed once per distance from 0 to the largest and
     /// then looked up per row, or nil when the largest distance is `tableLimit` or more. Worth it when
     /// `transform` is dear (a division) and the block has many more rows than distinct distances.
-    func unpackThroughTable<Out>(_ distances: UnsafeRawBufferPointer, count n: Int, tableLimit: Int, _ transform: (Int64) -> Out) -> [Out]? {
+    func unpackThroughTable<Out: BitwiseCopyable>(_ distances: UnsafeRawBufferPointer, count n: Int, tableLimit: Int, _ transform: (Int64) -> Out) -> [Out]? {
         let largest = largestDistance(distances, count: n)
         guard n > 0, largest < tableLimit else { return nil }
         let base = self.base
-        let table = (0...largest).map { transform(base &+ Int64($0)) }
+        let table = [Out](unsafeUninitializedCapacity: largest + 1) { t, initialized in
+            for d in 0...largest { (t.baseAddress! + d).initialize(to: transform(base &+ Int64(d))) }
+            initialized = largest + 1
+        }
         // Every distance is at most `largest`, so each lookup is inside the table.
         return table.withUnsafeBufferPointer { t in
             [Out](unsafeUninitializedCapacity: n) { out, initialized in
@@ -101,7 +104,7 @@ struct FrameOfReference {
 
     /// `count` values `transform(base + distance)` widened from `distances` in one pass.
     @inline(__always)
-    func unpack<Out>(_ distances: UnsafeRawBufferPointer, count n: Int, _ transform: (Int64) -> Out) -> [Out] {
+    func unpack<Out: BitwiseCopyable>(_ distances: UnsafeRawBufferPointer, count n: Int, _ transform: (Int64) -> Out) -> [Out] {
         let base = self.base
         return [Out](unsafeUninitializedCapacity: n) { out, initialized in
             if n > 0 {
