@@ -3,6 +3,10 @@
 enum BlockCodec {
     static let plain: UInt8 = 0
     static let dictionary: UInt8 = 1
+    /// INT64, TIMESTAMP and DATE as a base and 1-, 2- or 4-byte distances (`FrameOfReference`).
+    static let frameOfReference: UInt8 = 2
+    /// FLOAT64 as decimal-scaled integers in a frame of reference (`DecimalScale`).
+    static let decimal: UInt8 = 3
 
     /// Largest dictionary a block may use (codes are UInt8 up to 256 entries, UInt16 beyond).
     static let maxDictionarySize = 65_535
@@ -14,7 +18,12 @@ enum BlockCodec {
         if case .string = column.values { isString = true } else { isString = false }
         var dict: StringDictionary? = nil
         if isString, case .string(let s) = column.values { dict = StringDictionary.build(s, range: range) }
-        w.u8(dict == nil ? plain : dictionary)
+        let numeric = NumericPacking.choose(column.values, range: range)
+        switch numeric {
+        case .plain: w.u8(dict == nil ? plain : dictionary)
+        case .frame: w.u8(frameOfReference)
+        case .decimal: w.u8(decimal)
+        }
         // Validity bitmap: bit i (LSB first) set = row i valid.
         if let v = column.validity, v[range].contains(false) {
             w.u8(1)
@@ -24,12 +33,20 @@ enum BlockCodec {
         } else {
             w.u8(0)
         }
-        switch column.values {
-        case .int64(let a), .timestamp(let a): w.array(Array(a[range]))
-        case .float64(let a): w.array(Array(a[range]))
-        case .bool(let a): w.array(Array(a[range]))
-        case .date(let a): w.array(Array(a[range]))
-        case .string(let s):
+        switch (numeric, column.values) {
+        case (.frame(let f), .int64(let a)), (.frame(let f), .timestamp(let a)):
+            a[range].withUnsafeBufferPointer { f.write($0, to: &w) }
+        case (.frame(let f), .date(let a)):
+            a[range].withUnsafeBufferPointer { f.write($0, to: &w) }
+        case (.decimal(let d), _):
+            d.write(to: &w)
+        case (.frame, _):
+            preconditionFailure("frame of reference chosen for a \(column.type) column")
+        case (.plain, .int64(let a)), (.plain, .timestamp(let a)): w.array(Array(a[range]))
+        case (.plain, .float64(let a)): w.array(Array(a[range]))
+        case (.plain, .bool(let a)): w.array(Array(a[range]))
+        case (.plain, .date(let a)): w.array(Array(a[range]))
+        case (.plain, .string(let s)):
             if let dict {
                 w.u32(UInt32(dict.entries.count))
                 w.array(dict.entries.ends)
@@ -62,11 +79,7 @@ enum BlockCodec {
         let hasNulls = try r.u8()
         var validity: [Bool]? = nil
         if hasNulls == 1 {
-            let bitmap = try r.raw((n + 7) / 8)
-            validity = [Bool](unsafeUninitializedCapacity: n) { out, initialized in
-                for i in 0..<n { out[i] = bitmap[i >> 3] & (1 << UInt8(i & 7)) != 0 }
-                initialized = n
-            }
+            validity = expandValidity(try r.raw((n + 7) / 8), count: n)
         } else if hasNulls != 0 {
             throw r.fail("bad null flag \(hasNulls)")
         }
@@ -77,6 +90,14 @@ enum BlockCodec {
         case (.float64, plain): values = .float64(try r.array(Double.self, count: n))
         case (.bool, plain): values = .bool(try r.array(UInt8.self, count: n))
         case (.date, plain): values = .date(try r.array(Int32.self, count: n))
+        case (.int64, frameOfReference), (.timestamp, frameOfReference):
+            let (frame, distances) = try FrameOfReference.read(&r, count: n)
+            let a = frame.unpack(distances, count: n) { $0 }
+            values = type == .int64 ? .int64(a) : .timestamp(a)
+        case (.date, frameOfReference):
+            let (frame, distances) = try FrameOfReference.read(&r, count: n)
+            values = .date(frame.unpack(distances, count: n) { Int32(truncatingIfNeeded: $0) })
+        case (.float64, decimal): values = .float64(try DecimalScale.decode(&r, count: n))
         case (.string, plain):
             let ends = try r.array(Int32.self, count: n)
             let total = Int(ends.last ?? 0)
@@ -132,6 +153,24 @@ enum BlockCodec {
         guard r.remaining == 0 else { throw r.fail("\(r.remaining) unexpected trailing bytes") }
         if type == .bool, case .bool(let b) = values, b.contains(where: { $0 > 1 }) { throw r.fail("bool byte other than 0/1") }
         return .plain(Column(values: values, validity: validity))
+    }
+
+    /// Eight `Bool`s (bytes 0 or 1) per bitmap byte value: byte j of entry b is bit j of b.
+    private static let spreadBits: [UInt8] = (0..<2048).map { UInt8(($0 >> 3) >> ($0 & 7) & 1) }
+
+    /// Row `i` is valid when bit `i mod 8` of `bitmap[i / 8]` is set; eight rows are copied at a time
+    /// from `spreadBits`, the last `count mod 8` one by one.
+    static func expandValidity(_ bitmap: UnsafeRawBufferPointer, count n: Int) -> [Bool] {
+        [Bool](unsafeUninitializedCapacity: n) { out, initialized in
+            let whole = n / 8
+            spreadBits.withUnsafeBytes { spread in
+                if whole > 0, let dst = out.baseAddress.map(UnsafeMutableRawPointer.init) {
+                    for k in 0..<whole { (dst + 8 * k).copyMemory(from: spread.baseAddress! + 8 * Int(bitmap[k]), byteCount: 8) }
+                }
+            }
+            for i in (whole * 8)..<n { out[i] = bitmap[i >> 3] & (1 << UInt8(i & 7)) != 0 }
+            initialized = n
+        }
     }
 
     private static func checkOffsets(_ ends: [Int32], byteCount: Int, reader: BinaryReader) throws {
