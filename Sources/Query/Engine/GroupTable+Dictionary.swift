@@ -47,7 +47,7 @@ extension GroupTable {
         }
         let ids = groupIDs(dictionaries.map { $0.materialize(firsts) }, rows: firsts.count) { isNew(Int(firsts[$0])) }
         for (j, row) in firsts.enumerated() { local[Int(combined[Int(row)])] = ids[j] }
-        return local.withUnsafeBufferPointer { l in combined.map { l[Int($0)] } }
+        return local.gathered(at: combined)
     }
 
     /// The most code combinations `groupIDs(_:dictionaries:rows:isNew:)` numbers. Default: 65,536.

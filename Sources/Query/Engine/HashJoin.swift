@@ -169,6 +169,53 @@ final class HashJoinOperator: Operator {
         return (d, matches)
     }
 
+    /// The pairs of probe row, build row of a probe batch whose key is the dictionary column `d`: row i
+    /// pairs with the build rows of `matches[code of i]` (`BuildMatch`, several ones in `several`), in
+    /// row order; a NULL row with none. `matchedOnce`: the rows with exactly one build row. The pairs are
+    /// counted first and written in place (appending checked the capacity at every pair and regrew the
+    /// arrays when keys matched several rows).
+    static func pairs(of d: DictionaryColumn, matches: [BuildMatch], several: [Int32]) -> (li: [Int32], ri: [Int32], matchedOnce: Int) {
+        let rows = d.codes.count
+        var total = 0, once = 0
+        d.codes.withUnsafeBufferPointer { codes in
+            matches.withUnsafeBufferPointer { matches in
+                for i in 0..<rows where d.validity?[i] ?? true {
+                    let n = Int(matches[Int(codes[i])].count)
+                    total += n
+                    once += n == 1 ? 1 : 0
+                }
+            }
+        }
+        var ri = [Int32](repeating: 0, count: total)
+        let li = [Int32](unsafeUninitializedCapacity: total) { liOut, initialized in
+            ri.withUnsafeMutableBufferPointer { riOut in
+                d.codes.withUnsafeBufferPointer { codes in
+                    matches.withUnsafeBufferPointer { matches in
+                        several.withUnsafeBufferPointer { several in
+                            var k = 0
+                            for i in 0..<rows where d.validity?[i] ?? true {
+                                let m = matches[Int(codes[i])]
+                                if m.count == 1 {
+                                    liOut[k] = Int32(i)
+                                    riOut[k] = m.first
+                                    k += 1
+                                } else if m.count > 1 {
+                                    for r in Int(m.first)..<Int(m.first + m.count) {
+                                        liOut[k] = Int32(i)
+                                        riOut[k] = several[r]
+                                        k += 1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            initialized = total
+        }
+        return (li, ri, once)
+    }
+
     /// The joined rows of one probe batch (after the residual) with, for each, its left and right row.
     /// Reads only the built table, so probes of several batches may run at once.
     private func probe(_ l: Batch) throws -> (pairs: Batch, li: [Int32], ri: [Int32]) {
@@ -193,17 +240,11 @@ final class HashJoinOperator: Operator {
                 }
             }
             if let probed = entryMatches(l) {
-                let d = probed.dictionary
                 // Each distinct key looked up once; the rows follow their codes. NULL rows match nothing.
-                d.codes.withUnsafeBufferPointer { codes in
-                    probed.matches.withUnsafeBufferPointer { matches in
-                        if let validity = d.validity {
-                            for i in 0..<l.count where validity[i] { pair(i, matches[Int(codes[i])]) }
-                        } else {
-                            for i in 0..<l.count { pair(i, matches[Int(codes[i])]) }
-                        }
-                    }
-                }
+                let p = HashJoinOperator.pairs(of: probed.dictionary, matches: probed.matches, several: several)
+                li = p.li
+                ri = p.ri
+                matchedOnce = p.matchedOnce
             } else if let packedTable {
                 // NULLs and strings too long to pack match nothing (every build key packs).
                 let keys = try Evaluator.evaluate(leftKeys[0], l)
@@ -236,8 +277,8 @@ final class HashJoinOperator: Operator {
             let sel = try Evaluator.select(residual, pairs)
             if sel.count != pairs.count {
                 pairs = pairs.gather(sel)
-                li = sel.map { li[Int($0)] }
-                ri = sel.map { ri[Int($0)] }
+                li = li.gathered(at: sel)
+                ri = ri.gathered(at: sel)
             }
         }
         return (pairs, li, ri)
@@ -303,7 +344,7 @@ final class HashJoinOperator: Operator {
         for k in 0..<nLeft {
             if !(outputRead?[k] ?? true) { columns.append(Column.constant(.null, type: outputTypes[k], count: li.count)); continue }
             if !leftIdentity, validityOnlyOutputs.contains(k) {
-                columns.append(Column.validityOnly(outputTypes[k], validity: l.columns[k].validity.map { v in li.map { v[Int($0)] } }, count: li.count))
+                columns.append(Column.validityOnly(outputTypes[k], validity: l.columns[k].validity.map { $0.gathered(at: li) }, count: li.count))
                 continue
             }
             if leftIdentity {
@@ -318,13 +359,13 @@ final class HashJoinOperator: Operator {
         for j in rightBatch.columns.indices {
             if !(outputRead?[nLeft + j] ?? true) { columns.append(Column.constant(.null, type: outputTypes[nLeft + j], count: ri.count)); continue }
             if validityOnlyOutputs.contains(nLeft + j) {
-                let validity = rightBatch.columns[j].validity.map { v in ri.map { v[Int($0)] } }
+                let validity = rightBatch.columns[j].validity.map { $0.gathered(at: ri) }
                 columns.append(Column.validityOnly(outputTypes[nLeft + j], validity: validity, count: ri.count))
                 continue
             }
             if let d = rightDictionaries[j] {
-                let codes = codesOfRows?[j] ?? d.codes.withUnsafeBufferPointer { c in ri.map { c[Int($0)] } }
-                let validity = d.validity.map { v in ri.map { v[Int($0)] } }
+                let codes = codesOfRows?[j] ?? d.codes.gathered(at: ri)
+                let validity = d.validity.map { $0.gathered(at: ri) }
                 let out = DictionaryColumn(entries: d.entries, codes: codes, validity: validity.flatMap { $0.contains(false) ? $0 : nil })
                 columns.append(keyOnlyOutputs.contains(nLeft + j) ? Column(values: .string(StringArray())) : out.materialize(nil))
                 dictionaries[nLeft + j] = out
