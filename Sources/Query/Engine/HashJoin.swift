@@ -27,6 +27,11 @@ final class HashJoinOperator: Operator {
     /// `Planner.markJoinOutputs`): gathered as their validity alone, beside zero values (empty
     /// strings) that nothing reads.
     var validityOnlyOutputs: Set<Int> = []
+    /// Whether an output column nothing above reads (`outputRead`) comes out with no rows instead of
+    /// a NULL per joined row: set by `Planner.markJoinKeyOnlyOutputs` for an INNER join without a
+    /// residual condition whose GROUP BY is right above, or above one projection that passes such a
+    /// column on only as itself, so no operator evaluates anything over it. Default: false.
+    var unreadOutputsEmpty = false
 
     /// Whether the first `next()` computes the build side on a thread of its own while this thread pulls
     /// the left input's first batch: set at plan time when both inputs do blocking work before their
@@ -186,9 +191,9 @@ final class HashJoinOperator: Operator {
                 }
             }
         }
-        var ri = [Int32](repeating: 0, count: total)
-        let li = [Int32](unsafeUninitializedCapacity: total) { liOut, initialized in
-            ri.withUnsafeMutableBufferPointer { riOut in
+        var ri: [Int32] = []
+        let li = [Int32](unsafeUninitializedCapacity: total) { liOut, liInitialized in
+            ri = [Int32](unsafeUninitializedCapacity: total) { riOut, riInitialized in
                 d.codes.withUnsafeBufferPointer { codes in
                     matches.withUnsafeBufferPointer { matches in
                         several.withUnsafeBufferPointer { several in
@@ -210,8 +215,9 @@ final class HashJoinOperator: Operator {
                         }
                     }
                 }
+                riInitialized = total
             }
-            initialized = total
+            liInitialized = total
         }
         return (li, ri, once)
     }
@@ -342,7 +348,7 @@ final class HashJoinOperator: Operator {
         var columns: [Column] = []
         columns.reserveCapacity(outputTypes.count)
         for k in 0..<nLeft {
-            if !(outputRead?[k] ?? true) { columns.append(Column.constant(.null, type: outputTypes[k], count: li.count)); continue }
+            if !(outputRead?[k] ?? true) { columns.append(unread(k, count: li.count)); continue }
             if !leftIdentity, validityOnlyOutputs.contains(k) {
                 columns.append(Column.validityOnly(outputTypes[k], validity: l.columns[k].validity.map { $0.gathered(at: li) }, count: li.count))
                 continue
@@ -357,7 +363,7 @@ final class HashJoinOperator: Operator {
         // Each joined row's codes of the right dictionary columns, all gathered in one pass.
         let codesOfRows = rightCodes?.gather(ri)
         for j in rightBatch.columns.indices {
-            if !(outputRead?[nLeft + j] ?? true) { columns.append(Column.constant(.null, type: outputTypes[nLeft + j], count: ri.count)); continue }
+            if !(outputRead?[nLeft + j] ?? true) { columns.append(unread(nLeft + j, count: ri.count)); continue }
             if validityOnlyOutputs.contains(nLeft + j) {
                 let validity = rightBatch.columns[j].validity.map { $0.gathered(at: ri) }
                 columns.append(Column.validityOnly(outputTypes[nLeft + j], validity: validity, count: ri.count))
@@ -376,6 +382,12 @@ final class HashJoinOperator: Operator {
         var batch = Batch(columns: columns, count: li.count)
         if dictionaries.contains(where: { $0 != nil }) { batch.dictionaries = dictionaries }
         return batch
+    }
+
+    /// Output column `k`, which nothing above reads, for `count` joined rows: no rows with
+    /// `unreadOutputsEmpty`, else NULLs.
+    private func unread(_ k: Int, count: Int) -> Column {
+        unreadOutputsEmpty ? Column.constant(.null, type: outputTypes[k], count: 0) : Column.constant(.null, type: outputTypes[k], count: count)
     }
 
     /// Distinct entries a build-side STRING column may have and still come out with a dictionary.
