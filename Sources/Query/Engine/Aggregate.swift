@@ -64,8 +64,7 @@ struct AggregateState {
             let c = argument!
             counts.withUnsafeMutableBufferPointer { cs in
                 if let v = c.validity {
-                    // Adds 0 for a NULL row rather than branching on it (NULLs fall unpredictably).
-                    for (i, g) in groups.enumerated() { cs[Int(g)] += v[i] ? 1 : 0 }
+                    for (i, g) in groups.enumerated() where v[i] { cs[Int(g)] += 1 }
                 } else {
                     for g in groups { cs[Int(g)] += 1 }
                 }
@@ -83,25 +82,13 @@ struct AggregateState {
                     intSums.withUnsafeMutableBufferPointer { isum in
                         doubleSums.withUnsafeMutableBufferPointer { dsum in
                             var overflowed = false
-                            if let validity {
-                                // A NULL row adds 0, -0.0 and 0 (see the FLOAT64 case).
-                                for (i, g) in groups.enumerated() {
-                                    let gi = Int(g), valid = validity[i]
-                                    let (s, o) = isum[gi].addingReportingOverflow(valid ? v[i] : 0)
-                                    overflowed = overflowed || o
-                                    isum[gi] = s
-                                    dsum[gi] += AggregateState.value(Double(v[i]), orNegativeZero: valid)
-                                    cs[gi] += valid ? 1 : 0
-                                }
-                            } else {
-                                for (i, g) in groups.enumerated() {
-                                    let gi = Int(g)
-                                    let (s, o) = isum[gi].addingReportingOverflow(v[i])
-                                    overflowed = overflowed || o
-                                    isum[gi] = s
-                                    dsum[gi] += Double(v[i])
-                                    cs[gi] += 1
-                                }
+                            for (i, g) in groups.enumerated() where validity?[i] ?? true {
+                                let gi = Int(g)
+                                let (s, o) = isum[gi].addingReportingOverflow(v[i])
+                                overflowed = overflowed || o
+                                isum[gi] = s
+                                dsum[gi] += Double(v[i])
+                                cs[gi] += 1
                             }
                             return overflowed
                         }
@@ -113,14 +100,9 @@ struct AggregateState {
                     doubleSums.withUnsafeMutableBufferPointer { dsum in
                         v.withUnsafeBufferPointer { v in
                             if let validity {
-                                // A NULL row adds -0.0 and 0 instead of being branched around: x + -0.0
-                                // is x for every x (-0.0 and NaN included), so the sums are bit for bit
-                                // those of skipping it, and NULLs that fall unpredictably cost no
-                                // mispredicted branch.
-                                for (i, g) in groups.enumerated() {
-                                    let valid = validity[i]
-                                    dsum[Int(g)] += AggregateState.value(v[i], orNegativeZero: valid)
-                                    cs[Int(g)] += valid ? 1 : 0
+                                for (i, g) in groups.enumerated() where validity[i] {
+                                    dsum[Int(g)] += v[i]
+                                    cs[Int(g)] += 1
                                 }
                             } else {
                                 for (i, g) in groups.enumerated() {
@@ -159,13 +141,6 @@ struct AggregateState {
         case .countDistinct, .approxCountDistinct:
             distinct.add(groups: groups, values: argument!, dictionary: dictionary)
         }
-    }
-
-    /// `x` when `valid`, else -0.0 (the identity of FLOAT64 addition), chosen without a branch.
-    @inline(__always)
-    static func value(_ x: Double, orNegativeZero valid: Bool) -> Double {
-        let keep = UInt64(0) &- UInt64(valid ? 1 : 0)
-        return Double(bitPattern: (x.bitPattern & keep) | ((-0.0 as Double).bitPattern & ~keep))
     }
 
     func finish(groups n: Int) -> Column { finish(groups: 0..<n) }

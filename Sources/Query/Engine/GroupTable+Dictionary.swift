@@ -42,9 +42,11 @@ extension GroupTable {
         }
         var local = [Int32](repeating: -1, count: space)
         var firsts: [Int32] = []
+        // Stops once every combination has a first row.
         for i in 0..<rows where local[Int(combined[i])] == -1 {
             local[Int(combined[i])] = -2
             firsts.append(Int32(i))
+            if firsts.count == space { break }
         }
         let ids = groupIDs(dictionaries.map { $0.materialize(firsts) }, rows: firsts.count) { isNew(Int(firsts[$0])) }
         for (j, row) in firsts.enumerated() { local[Int(combined[Int(row)])] = ids[j] }
@@ -59,11 +61,15 @@ extension GroupTable {
         var firsts: [Int32] = []
         d.codes.withUnsafeBufferPointer { codes in
             local.withUnsafeMutableBufferPointer { local in
+                // Stops once every value a row can hold (each entry, and NULL when there is a validity)
+                // has its first row: a few rows into a batch of a few distinct values.
+                let values = d.entries.count + (d.validity == nil ? 0 : 1)
                 for i in 0..<rows {
                     let c = d.validity?[i] ?? true ? Int(codes[i]) + 1 : 0
                     if local[c] == -1 {
                         local[c] = -2
                         firsts.append(Int32(i))
+                        if firsts.count == values { break }
                     }
                 }
             }
