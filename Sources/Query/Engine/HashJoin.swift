@@ -177,23 +177,23 @@ final class HashJoinOperator: Operator {
     /// The pairs of probe row, build row of a probe batch whose key is the dictionary column `d`: row i
     /// pairs with the build rows of `matches[code of i]` (`BuildMatch`, several ones in `several`), in
     /// row order; a NULL row with none. `matchedOnce`: the rows with exactly one build row. The pairs are
-    /// counted first and written in place (appending checked the capacity at every pair and regrew the
-    /// arrays when keys matched several rows).
+    /// written in place (appending checked the capacity at every pair and regrew the arrays when keys
+    /// matched several rows), into room for one per row when no entry matches several build rows, else
+    /// into room counted first.
     static func pairs(of d: DictionaryColumn, matches: [BuildMatch], several: [Int32]) -> (li: [Int32], ri: [Int32], matchedOnce: Int) {
         let rows = d.codes.count
-        var total = 0, once = 0
-        d.codes.withUnsafeBufferPointer { codes in
-            matches.withUnsafeBufferPointer { matches in
-                for i in 0..<rows where d.validity?[i] ?? true {
-                    let n = Int(matches[Int(codes[i])].count)
-                    total += n
-                    once += n == 1 ? 1 : 0
+        var room = rows, once = 0
+        if !matches.allSatisfy({ $0.count <= 1 }) {
+            room = 0
+            d.codes.withUnsafeBufferPointer { codes in
+                matches.withUnsafeBufferPointer { matches in
+                    for i in 0..<rows where d.validity?[i] ?? true { room += Int(matches[Int(codes[i])].count) }
                 }
             }
         }
         var ri: [Int32] = []
-        let li = [Int32](unsafeUninitializedCapacity: total) { liOut, liInitialized in
-            ri = [Int32](unsafeUninitializedCapacity: total) { riOut, riInitialized in
+        let li = [Int32](unsafeUninitializedCapacity: room) { liOut, liInitialized in
+            ri = [Int32](unsafeUninitializedCapacity: room) { riOut, riInitialized in
                 d.codes.withUnsafeBufferPointer { codes in
                     matches.withUnsafeBufferPointer { matches in
                         several.withUnsafeBufferPointer { several in
@@ -204,6 +204,7 @@ final class HashJoinOperator: Operator {
                                     liOut[k] = Int32(i)
                                     riOut[k] = m.first
                                     k += 1
+                                    once += 1
                                 } else if m.count > 1 {
                                     for r in Int(m.first)..<Int(m.first + m.count) {
                                         liOut[k] = Int32(i)
@@ -212,12 +213,12 @@ final class HashJoinOperator: Operator {
                                     }
                                 }
                             }
+                            liInitialized = k
+                            riInitialized = k
                         }
                     }
                 }
-                riInitialized = total
             }
-            liInitialized = total
         }
         return (li, ri, once)
     }
