@@ -3,14 +3,14 @@
 extension Column {
     /// The rows at `indices`, in that order.
     public func gather(_ indices: [Int32]) -> Column {
-        let validity = self.validity.map { v in indices.map { v[Int($0)] } }
+        let validity = self.validity.map { $0.gathered(at: indices) }
         let values: ColumnValues
         switch self.values {
-        case .int64(let a): values = .int64(indices.map { a[Int($0)] })
-        case .timestamp(let a): values = .timestamp(indices.map { a[Int($0)] })
-        case .float64(let a): values = .float64(indices.map { a[Int($0)] })
-        case .bool(let a): values = .bool(indices.map { a[Int($0)] })
-        case .date(let a): values = .date(indices.map { a[Int($0)] })
+        case .int64(let a): values = .int64(a.gathered(at: indices))
+        case .timestamp(let a): values = .timestamp(a.gathered(at: indices))
+        case .float64(let a): values = .float64(a.gathered(at: indices))
+        case .bool(let a): values = .bool(a.gathered(at: indices))
+        case .date(let a): values = .date(a.gathered(at: indices))
         case .string(let s):
             var ends = [Int32](repeating: 0, count: indices.count)
             var total = 0

@@ -133,4 +133,31 @@ import Testing
         #expect(join.usesPackedKeys)
         #expect(got == [[5, 0], [5, 2], [-1, 1], [5, 0], [5, 2]])
     }
+
+    /// Dictionary probe pairs (`HashJoinOperator.pairs(of:matches:several:)`), with entries matching no,
+    /// one, two and `rowsOfMost` build rows (1: a unique build key, room for one pair per row); NULL
+    /// rows carry a code that matches.
+    @Test("dictionary probe pairs equal a nested loop's", arguments: [1, 6])
+    func dictionaryPairsEqualANestedLoop(rowsOfMost: Int) {
+        // Entry 0: build rows 7, 8, ... (rowsOfMost of them); 1: none; 2: row 3; 3: rows 4, 5.
+        let several = (0..<Int32(rowsOfMost)).map { 7 + $0 } + [4, 5]
+        // With rowsOfMost 1: entry 0 is build row 9, entry 3 matches nothing.
+        let unique = rowsOfMost == 1
+        let matches = [unique ? BuildMatch(first: 9, count: 1) : BuildMatch(first: 0, count: Int32(rowsOfMost)), .none,
+                       BuildMatch(first: 3, count: 1), unique ? .none : BuildMatch(first: Int32(rowsOfMost), count: 2)]
+        let rowsOf: [[Int32]] = unique ? [[9], [], [3], []] : [Array(several[0..<rowsOfMost]), [], [3], [4, 5]]
+        let codes: [UInt16] = [2, 0, 1, 3, 2, 0, 2, 3, 1, 2]
+        let validity = [true, true, true, true, false, true, true, true, true, false]
+        let d = DictionaryColumn(entries: StringArray(["a", "b", "c", "d"]), codes: codes, validity: validity)
+        let got = HashJoinOperator.pairs(of: d, matches: matches, several: several)
+        var li: [Int32] = [], ri: [Int32] = [], once = 0
+        for i in codes.indices where validity[i] {
+            let rows = rowsOf[Int(codes[i])]
+            for r in rows { li.append(Int32(i)); ri.append(r) }
+            if rows.count == 1 { once += 1 }
+        }
+        #expect(got.li == li)
+        #expect(got.ri == ri)
+        #expect(got.matchedOnce == once)
+    }
 }

@@ -26,6 +26,7 @@ extension GroupTable {
         }
         // Most rows must repeat a combination, or numbering them costs more than it saves.
         guard space * 4 <= rows else { return nil }
+        if dictionaries.count == 1 { return groupIDs(dictionary: dictionaries[0], rows: rows, isNew: isNew) }
         var combined = [Int32](repeating: 0, count: rows)
         combined.withUnsafeMutableBufferPointer { out in
             for (k, d) in dictionaries.enumerated() {
@@ -41,13 +42,54 @@ extension GroupTable {
         }
         var local = [Int32](repeating: -1, count: space)
         var firsts: [Int32] = []
+        // Stops once every combination has a first row.
         for i in 0..<rows where local[Int(combined[i])] == -1 {
             local[Int(combined[i])] = -2
             firsts.append(Int32(i))
+            if firsts.count == space { break }
         }
         let ids = groupIDs(dictionaries.map { $0.materialize(firsts) }, rows: firsts.count) { isNew(Int(firsts[$0])) }
         for (j, row) in firsts.enumerated() { local[Int(combined[Int(row)])] = ids[j] }
-        return local.withUnsafeBufferPointer { l in combined.map { l[Int($0)] } }
+        return local.gathered(at: combined)
+    }
+
+    /// `groupIDs(dictionaries:rows:isNew:)` of one key: its codes number the rows' keys themselves
+    /// (NULL apart), so no combination is computed and stored per row.
+    private mutating func groupIDs(dictionary d: DictionaryColumn, rows: Int, isNew: (Int) -> Void) -> [Int32] {
+        // Per code c, local[c + 1]; NULL at local[0].
+        var local = [Int32](repeating: -1, count: d.entries.count + 1)
+        var firsts: [Int32] = []
+        d.codes.withUnsafeBufferPointer { codes in
+            local.withUnsafeMutableBufferPointer { local in
+                // Stops once every value a row can hold (each entry, and NULL when there is a validity)
+                // has its first row: a few rows into a batch of a few distinct values.
+                let values = d.entries.count + (d.validity == nil ? 0 : 1)
+                for i in 0..<rows {
+                    let c = d.validity?[i] ?? true ? Int(codes[i]) + 1 : 0
+                    if local[c] == -1 {
+                        local[c] = -2
+                        firsts.append(Int32(i))
+                        if firsts.count == values { break }
+                    }
+                }
+            }
+        }
+        let ids = groupIDs([d.materialize(firsts)], rows: firsts.count) { isNew(Int(firsts[$0])) }
+        for (j, row) in firsts.enumerated() {
+            local[d.validity?[Int(row)] ?? true ? Int(d.codes[Int(row)]) + 1 : 0] = ids[j]
+        }
+        return [Int32](unsafeUninitializedCapacity: rows) { out, initialized in
+            d.codes.withUnsafeBufferPointer { codes in
+                local.withUnsafeBufferPointer { local in
+                    if let validity = d.validity {
+                        for i in 0..<rows { out[i] = local[validity[i] ? Int(codes[i]) + 1 : 0] }
+                    } else {
+                        for i in 0..<rows { out[i] = local[Int(codes[i]) + 1] }
+                    }
+                }
+            }
+            initialized = rows
+        }
     }
 
     /// The most code combinations `groupIDs(_:dictionaries:rows:isNew:)` numbers. Default: 65,536.

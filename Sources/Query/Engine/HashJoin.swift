@@ -27,6 +27,11 @@ final class HashJoinOperator: Operator {
     /// `Planner.markJoinOutputs`): gathered as their validity alone, beside zero values (empty
     /// strings) that nothing reads.
     var validityOnlyOutputs: Set<Int> = []
+    /// Whether an output column nothing above reads (`outputRead`) comes out with no rows instead of
+    /// a NULL per joined row: set by `Planner.markJoinKeyOnlyOutputs` for an INNER join without a
+    /// residual condition whose GROUP BY is right above, or above one projection that passes such a
+    /// column on only as itself, so no operator evaluates anything over it. Default: false.
+    var unreadOutputsEmpty = false
 
     /// Whether the first `next()` computes the build side on a thread of its own while this thread pulls
     /// the left input's first batch: set at plan time when both inputs do blocking work before their
@@ -169,6 +174,55 @@ final class HashJoinOperator: Operator {
         return (d, matches)
     }
 
+    /// The pairs of probe row, build row of a probe batch whose key is the dictionary column `d`: row i
+    /// pairs with the build rows of `matches[code of i]` (`BuildMatch`, several ones in `several`), in
+    /// row order; a NULL row with none. `matchedOnce`: the rows with exactly one build row. The pairs are
+    /// written in place (appending checked the capacity at every pair and regrew the arrays when keys
+    /// matched several rows), into room for one per row when no entry matches several build rows, else
+    /// into room counted first.
+    static func pairs(of d: DictionaryColumn, matches: [BuildMatch], several: [Int32]) -> (li: [Int32], ri: [Int32], matchedOnce: Int) {
+        let rows = d.codes.count
+        var room = rows, once = 0
+        if !matches.allSatisfy({ $0.count <= 1 }) {
+            room = 0
+            d.codes.withUnsafeBufferPointer { codes in
+                matches.withUnsafeBufferPointer { matches in
+                    for i in 0..<rows where d.validity?[i] ?? true { room += Int(matches[Int(codes[i])].count) }
+                }
+            }
+        }
+        var ri: [Int32] = []
+        let li = [Int32](unsafeUninitializedCapacity: room) { liOut, liInitialized in
+            ri = [Int32](unsafeUninitializedCapacity: room) { riOut, riInitialized in
+                d.codes.withUnsafeBufferPointer { codes in
+                    matches.withUnsafeBufferPointer { matches in
+                        several.withUnsafeBufferPointer { several in
+                            var k = 0
+                            for i in 0..<rows where d.validity?[i] ?? true {
+                                let m = matches[Int(codes[i])]
+                                if m.count == 1 {
+                                    liOut[k] = Int32(i)
+                                    riOut[k] = m.first
+                                    k += 1
+                                    once += 1
+                                } else if m.count > 1 {
+                                    for r in Int(m.first)..<Int(m.first + m.count) {
+                                        liOut[k] = Int32(i)
+                                        riOut[k] = several[r]
+                                        k += 1
+                                    }
+                                }
+                            }
+                            liInitialized = k
+                            riInitialized = k
+                        }
+                    }
+                }
+            }
+        }
+        return (li, ri, once)
+    }
+
     /// The joined rows of one probe batch (after the residual) with, for each, its left and right row.
     /// Reads only the built table, so probes of several batches may run at once.
     private func probe(_ l: Batch) throws -> (pairs: Batch, li: [Int32], ri: [Int32]) {
@@ -193,17 +247,11 @@ final class HashJoinOperator: Operator {
                 }
             }
             if let probed = entryMatches(l) {
-                let d = probed.dictionary
                 // Each distinct key looked up once; the rows follow their codes. NULL rows match nothing.
-                d.codes.withUnsafeBufferPointer { codes in
-                    probed.matches.withUnsafeBufferPointer { matches in
-                        if let validity = d.validity {
-                            for i in 0..<l.count where validity[i] { pair(i, matches[Int(codes[i])]) }
-                        } else {
-                            for i in 0..<l.count { pair(i, matches[Int(codes[i])]) }
-                        }
-                    }
-                }
+                let p = HashJoinOperator.pairs(of: probed.dictionary, matches: probed.matches, several: several)
+                li = p.li
+                ri = p.ri
+                matchedOnce = p.matchedOnce
             } else if let packedTable {
                 // NULLs and strings too long to pack match nothing (every build key packs).
                 let keys = try Evaluator.evaluate(leftKeys[0], l)
@@ -236,8 +284,8 @@ final class HashJoinOperator: Operator {
             let sel = try Evaluator.select(residual, pairs)
             if sel.count != pairs.count {
                 pairs = pairs.gather(sel)
-                li = sel.map { li[Int($0)] }
-                ri = sel.map { ri[Int($0)] }
+                li = li.gathered(at: sel)
+                ri = ri.gathered(at: sel)
             }
         }
         return (pairs, li, ri)
@@ -301,9 +349,9 @@ final class HashJoinOperator: Operator {
         var columns: [Column] = []
         columns.reserveCapacity(outputTypes.count)
         for k in 0..<nLeft {
-            if !(outputRead?[k] ?? true) { columns.append(Column.constant(.null, type: outputTypes[k], count: li.count)); continue }
+            if !(outputRead?[k] ?? true) { columns.append(unread(k, count: li.count)); continue }
             if !leftIdentity, validityOnlyOutputs.contains(k) {
-                columns.append(Column.validityOnly(outputTypes[k], validity: l.columns[k].validity.map { v in li.map { v[Int($0)] } }, count: li.count))
+                columns.append(Column.validityOnly(outputTypes[k], validity: l.columns[k].validity.map { $0.gathered(at: li) }, count: li.count))
                 continue
             }
             if leftIdentity {
@@ -316,15 +364,15 @@ final class HashJoinOperator: Operator {
         // Each joined row's codes of the right dictionary columns, all gathered in one pass.
         let codesOfRows = rightCodes?.gather(ri)
         for j in rightBatch.columns.indices {
-            if !(outputRead?[nLeft + j] ?? true) { columns.append(Column.constant(.null, type: outputTypes[nLeft + j], count: ri.count)); continue }
+            if !(outputRead?[nLeft + j] ?? true) { columns.append(unread(nLeft + j, count: ri.count)); continue }
             if validityOnlyOutputs.contains(nLeft + j) {
-                let validity = rightBatch.columns[j].validity.map { v in ri.map { v[Int($0)] } }
+                let validity = rightBatch.columns[j].validity.map { $0.gathered(at: ri) }
                 columns.append(Column.validityOnly(outputTypes[nLeft + j], validity: validity, count: ri.count))
                 continue
             }
             if let d = rightDictionaries[j] {
-                let codes = codesOfRows?[j] ?? d.codes.withUnsafeBufferPointer { c in ri.map { c[Int($0)] } }
-                let validity = d.validity.map { v in ri.map { v[Int($0)] } }
+                let codes = codesOfRows?[j] ?? d.codes.gathered(at: ri)
+                let validity = d.validity.map { $0.gathered(at: ri) }
                 let out = DictionaryColumn(entries: d.entries, codes: codes, validity: validity.flatMap { $0.contains(false) ? $0 : nil })
                 columns.append(keyOnlyOutputs.contains(nLeft + j) ? Column(values: .string(StringArray())) : out.materialize(nil))
                 dictionaries[nLeft + j] = out
@@ -335,6 +383,12 @@ final class HashJoinOperator: Operator {
         var batch = Batch(columns: columns, count: li.count)
         if dictionaries.contains(where: { $0 != nil }) { batch.dictionaries = dictionaries }
         return batch
+    }
+
+    /// Output column `k`, which nothing above reads, for `count` joined rows: no rows with
+    /// `unreadOutputsEmpty`, else NULLs.
+    private func unread(_ k: Int, count: Int) -> Column {
+        unreadOutputsEmpty ? Column.constant(.null, type: outputTypes[k], count: 0) : Column.constant(.null, type: outputTypes[k], count: count)
     }
 
     /// Distinct entries a build-side STRING column may have and still come out with a dictionary.

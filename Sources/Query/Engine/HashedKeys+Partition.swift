@@ -36,8 +36,8 @@ extension HashedKeys {
     func gather(_ selection: [Int32]) -> HashedKeys {
         HashedKeys(rows: selection.count,
                    encoded: encoded.count == 0 ? encoded : encoded.gather(selection),
-                   hashes: selection.map { hashes[Int($0)] },
-                   packed: packed.map { p in selection.map { p[Int($0)] } })
+                   hashes: hashes.gathered(at: selection),
+                   packed: packed.map { $0.gathered(at: selection) })
     }
 
     /// A rough count of the distinct keys (linear counting of the hashes over a 2^17-bit bitmap): good

@@ -73,6 +73,14 @@ extension Planner {
         let project = node as? ProjectOperator
         if let project { node = project.child }
         guard let join = node as? HashJoinOperator, join.kind == .inner, join.residual == nil, !join.leftKeys.isEmpty else { return }
+        // The columns nothing reads (`markJoinOutputs`) need no rows when the projection evaluates
+        // nothing over a join column but the expressions the GROUP BY reads and bare columns.
+        let readByAggregate = Set(aggregate.keys.flatMap(\.columnsUsed) + aggregate.aggregates.flatMap { $0.argument?.columnsUsed ?? [] })
+        join.unreadOutputsEmpty = project?.exprs.indices.allSatisfy { o in
+            if readByAggregate.contains(o) { return true }
+            if case .column = project!.exprs[o] { return true }
+            return project!.exprs[o].columnsUsed.isEmpty
+        } ?? true
         // Aggregate input columns read other than as a whole STRING key.
         var readOtherwise = Set<Int>()
         for s in aggregate.aggregates { readOtherwise.formUnion(s.argument?.columnsUsed ?? []) }
