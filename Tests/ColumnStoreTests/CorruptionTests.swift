@@ -263,18 +263,6 @@ let bodyCases: [BodyCase] = [
 
     @Test(arguments: bodyCases)
     func handMadeBlockBodiesDecodeOrThrowCorruptSegment(_ c: BodyCase) throws {
-        try withTemporaryDirectory { dir in
-            let path = dir + "/body.nqs"
-            try writeFile(path, assembleSegment(rows: c.rows, blockRows: c.rows, columns: [(name: "c", type: c.type, bodies: [c.body])]))
-            let reader = try SegmentReader(path: path)
-            if let message = c.error {
-                let e = storeError { _ = try reader.readBlock(column: 0, block: 0) }
-                #expect(isCorruptSegment(e))
-                #expect(e?.description.contains(message) == true, "\(String(describing: e))")
-                #expect(e?.description.contains(path) == true)
-            } else {
-                #expect(rows(of: try reader.readBlock(column: 0, block: 0)) == c.expected)
-            }
-        }
+        try expectBodyCase(c)
     }
 }

@@ -49,6 +49,25 @@ func isCorruptSegment(_ e: StoreError?) -> Bool {
     return false
 }
 
+/// Writes `c.body` as the only block of a one-column segment and reads it back: a case with an error must
+/// fail with `corruptSegment` naming the problem and the file, one without must decode to `c.expected`
+/// (floats compared bit for bit).
+func expectBodyCase(_ c: BodyCase, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    try withTemporaryDirectory { dir in
+        let path = dir + "/body.nqs"
+        try writeFile(path, assembleSegment(rows: c.rows, blockRows: c.rows, columns: [(name: "c", type: c.type, bodies: [c.body])]))
+        let reader = try SegmentReader(path: path)
+        if let message = c.error {
+            let e = storeError({ _ = try reader.readBlock(column: 0, block: 0) }, sourceLocation: sourceLocation)
+            #expect(isCorruptSegment(e), sourceLocation: sourceLocation)
+            #expect(e?.description.contains(message) == true, "\(String(describing: e))", sourceLocation: sourceLocation)
+            #expect(e?.description.contains(path) == true, sourceLocation: sourceLocation)
+        } else {
+            #expect(identical(rows(of: try reader.readBlock(column: 0, block: 0)), c.expected), sourceLocation: sourceLocation)
+        }
+    }
+}
+
 /// Reads a whole file.
 func fileBytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
 
