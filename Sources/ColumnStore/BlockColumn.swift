@@ -110,7 +110,7 @@ public struct DictionaryColumn: Sendable, Equatable {
         }
         var validity: [Bool]? = nil
         if let v = self.validity {
-            let picked = selection.map { sel in sel.map { v[Int($0)] } } ?? v
+            let picked = selection.map { v.gathered(at: $0) } ?? v
             if picked.contains(false) { validity = picked }
         }
         return Column(values: .string(StringArray(bytes: bytes, ends: ends)), validity: validity)

@@ -189,7 +189,7 @@ struct DistinctCounter {
         let pairs = bufferedPairCount
         if pairs > 0 { counted = false }
         if pairs >= bufferedPairs { insertBuffered() }
-        if !unpacked.isEmpty { addUnpacked(groups: unpacked.map { groups[Int($0)] }, values: values.gather(unpacked)) }
+        if !unpacked.isEmpty { addUnpacked(groups: groups.gathered(at: unpacked), values: values.gather(unpacked)) }
     }
 
     /// Counts the pairs (all non-NULL) that are not packed, by their `KeyEncoder` keys.

@@ -388,7 +388,7 @@ final class HashJoinOperator: Operator {
     /// Output column `k`, which nothing above reads, for `count` joined rows: no rows with
     /// `unreadOutputsEmpty`, else NULLs.
     private func unread(_ k: Int, count: Int) -> Column {
-        unreadOutputsEmpty ? Column.constant(.null, type: outputTypes[k], count: 0) : Column.constant(.null, type: outputTypes[k], count: count)
+        Column.constant(.null, type: outputTypes[k], count: unreadOutputsEmpty ? 0 : count)
     }
 
     /// Distinct entries a build-side STRING column may have and still come out with a dictionary.

@@ -79,7 +79,7 @@ extension EncodedKeys {
             initialized = total
         }
         return EncodedKeys(bytes: newBytes, offsets: newOffsets,
-                           hasNull: hasNull.count == count ? selection.map { hasNull[Int($0)] } : [],
-                           hasNaN: hasNaN.count == count ? selection.map { hasNaN[Int($0)] } : [])
+                           hasNull: hasNull.count == count ? hasNull.gathered(at: selection) : [],
+                           hasNaN: hasNaN.count == count ? hasNaN.gathered(at: selection) : [])
     }
 }
