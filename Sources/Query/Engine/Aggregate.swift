@@ -180,10 +180,8 @@ final class HashAggregateOperator: Operator {
     let keys: [BoundExpr]
     let aggregates: [AggregateSpec]
     let outputTypes: [ColumnType]
-    /// The groups once the whole input is aggregated, and how many of them were returned.
-    private var result: PartialAggregate?
-    /// The groups once the whole input is aggregated, when they were split by hash.
-    private var partitionedResult: PartitionedAggregate?
+    /// What the aggregated input emits, until all of it is returned, and how many of its rows were.
+    private var output: Output?
     private var emitted = 0
     private var done = false
     /// Whether the groups were split by key hash (`PartitionedAggregate`), once the input is aggregated.
@@ -194,8 +192,6 @@ final class HashAggregateOperator: Operator {
     var topN: PartitionedAggregate.TopN?
     /// Whether the output was cut to the top-N's candidates, once the input is aggregated.
     private(set) var emittedTopCandidates = false
-    /// The top-N's candidates, until all are returned.
-    private var candidates: Batch?
 
     init(child: Operator, keys: [BoundExpr], aggregates: [AggregateSpec]) {
         self.child = child
@@ -228,52 +224,58 @@ final class HashAggregateOperator: Operator {
     func next() throws -> Batch? {
         if !done {
             done = true
-            if countsOnly { distinctRows = try countDistinct() } else {
-                switch try aggregate() {
-                case .partial(let r): result = r
-                case .partitioned(let r):
+            if countsOnly {
+                output = .counted(try countDistinct())
+            } else {
+                output = try aggregate()
+                if case .partitioned(let r) = output {
                     splitByHash = true
                     if let topN, emitsColumns {
-                        candidates = r.topCandidates(topN)
+                        output = .candidates(r.topCandidates(topN))
                         emittedTopCandidates = true
-                    } else {
-                        partitionedResult = r
                     }
                 }
             }
         }
-        if let c = candidates {
-            let end = min(c.count, emitted + HashAggregateOperator.outputBatchRows)
-            let batch = c.slice(emitted..<end)
-            emitted = end
-            if end == c.count { candidates = nil }
-            return batch
-        }
-        if let total = distinctRows {
-            let end = min(total, emitted + HashAggregateOperator.outputBatchRows)
-            let batch = Batch(columns: [], count: end - emitted)
-            emitted = end
-            if end == total { distinctRows = nil }
-            return batch
-        }
-        if let r = partitionedResult {
-            let total = r.groupCount
-            let end = min(total, emitted + HashAggregateOperator.outputBatchRows)
-            let batch = emitsColumns ? r.batch(groups: emitted..<end) : Batch(columns: [], count: end - emitted)
-            emitted = end
-            if end == total { partitionedResult = nil }
-            return batch
-        }
-        guard let r = result else { return nil }
-        let end = min(r.groupCount, emitted + HashAggregateOperator.outputBatchRows)
-        let batch = emitsColumns ? r.batch(groups: emitted..<end) : Batch(columns: [], count: end - emitted)
+        guard let output else { return nil }
+        let total = output.rows
+        let end = min(total, emitted + HashAggregateOperator.outputBatchRows)
+        let batch = output.batch(emitted..<end, columns: emitsColumns)
         emitted = end
-        if end == r.groupCount { result = nil }
+        if end == total { self.output = nil }
         return batch
     }
 
-    /// With `countsOnly`, the number of groups once the whole input is counted (until all are returned).
-    private var distinctRows: Int?
+    /// What the aggregated input emits.
+    private enum Output {
+        /// The number of groups, counted with `countsOnly` (rows without columns).
+        case counted(Int)
+        /// The groups of one partial (or of two, merged).
+        case partial(PartialAggregate)
+        /// The groups split by key hash (`PartitionedAggregate`).
+        case partitioned(PartitionedAggregate)
+        /// The top-N's candidates among groups split by key hash (`PartitionedAggregate.topCandidates`).
+        case candidates(Batch)
+
+        var rows: Int {
+            switch self {
+            case .counted(let n): return n
+            case .partial(let r): return r.groupCount
+            case .partitioned(let r): return r.groupCount
+            case .candidates(let b): return b.count
+            }
+        }
+
+        /// Rows `range`: with their columns when `columns`, else only as many rows.
+        func batch(_ range: Range<Int>, columns: Bool) -> Batch {
+            switch self {
+            case .partial(let r) where columns: return r.batch(groups: range)
+            case .partitioned(let r) where columns: return r.batch(groups: range)
+            case .candidates(let b): return b.slice(range)
+            case .counted, .partial, .partitioned: return Batch(columns: [], count: range.count)
+            }
+        }
+    }
 
     /// Whether only the number of groups is needed (no column is emitted, and there are keys and no
     /// aggregates: `COUNT(*)` over a `SELECT DISTINCT`): then the groups are counted by
@@ -297,14 +299,8 @@ final class HashAggregateOperator: Operator {
         }
     }
 
-    /// The aggregated input: one partial, or partials split by key hash.
-    private enum Aggregated {
-        case partial(PartialAggregate)
-        case partitioned(PartitionedAggregate)
-    }
-
-    /// Aggregates the whole input.
-    private func aggregate() throws -> Aggregated {
+    /// Aggregates the whole input: one partial (`.partial`), or partials split by key hash (`.partitioned`).
+    private func aggregate() throws -> Output {
         // Two partial aggregates: a round of batches is split in two halves, each aggregated on its own
         // core; the second partial is merged into the first at the end. Small inputs use the first only.
         // When nearly every row is its own group, the cores split the work the other way: one prepares
