@@ -143,36 +143,30 @@ struct JoinKeyTable {
     /// every key), then the keys are inserted in order, each reading its slots again (from cache now,
     /// and seeing the group's earlier inserts).
     private mutating func insert(_ keys: [PackedKey], rows: [Int32], slotOf: inout [Int32]) -> Int {
-        let group = 16, mask = mask
+        let mask = mask
         var distinct = 0, several = 0
         slots.withUnsafeMutableBufferPointer { slots in
             keys.withUnsafeBufferPointer { keys in
                 rows.withUnsafeBufferPointer { rows in
                     slotOf.withUnsafeMutableBufferPointer { slotOf in
-                        withUnsafeTemporaryAllocation(of: Int.self, capacity: group) { at in
-                            withUnsafeTemporaryAllocation(of: Int32.self, capacity: group) { homeCount in
-                                var i = 0
-                                while i < keys.count {
-                                    let g = min(group, keys.count - i)
-                                    for k in 0..<g { at[k] = Int(truncatingIfNeeded: keys[i + k].hash) & mask }
-                                    for k in 0..<g { homeCount[k] = slots[at[k]].match.count }
-                                    for k in 0..<g {
-                                        let key = keys[i + k]
-                                        var s = at[k]
-                                        // An empty home slot stays empty unless an earlier key of the group took it.
-                                        if homeCount[k] != 0 || slots[s].match.count != 0 {
-                                            while slots[s].match.count != 0 && slots[s].key != key { s = (s + 1) & mask }
-                                        }
-                                        if slots[s].match.count == 0 {
-                                            slots[s] = Slot(key: key, match: BuildMatch(first: rows[i + k], count: 1))
-                                            distinct += 1
-                                        } else {
-                                            if slots[s].match.count == 1 { several += 1 }
-                                            slots[s].match.count += 1
-                                        }
-                                        slotOf[Int(rows[i + k])] = Int32(s)
+                        withUnsafeTemporaryAllocation(of: Int32.self, capacity: JoinKeyTable.group) { homeCount in
+                            JoinKeyTable.inGroups(keys, mask: mask) { i, at in
+                                for k in at.indices { homeCount[k] = slots[at[k]].match.count }
+                                for k in at.indices {
+                                    let key = keys[i + k]
+                                    var s = at[k]
+                                    // An empty home slot stays empty unless an earlier key of the group took it.
+                                    if homeCount[k] != 0 || slots[s].match.count != 0 {
+                                        while slots[s].match.count != 0 && slots[s].key != key { s = (s + 1) & mask }
                                     }
-                                    i += g
+                                    if slots[s].match.count == 0 {
+                                        slots[s] = Slot(key: key, match: BuildMatch(first: rows[i + k], count: 1))
+                                        distinct += 1
+                                    } else {
+                                        if slots[s].match.count == 1 { several += 1 }
+                                        slots[s].match.count += 1
+                                    }
+                                    slotOf[Int(rows[i + k])] = Int32(s)
                                 }
                             }
                         }
@@ -182,6 +176,25 @@ struct JoinKeyTable {
         }
         count = distinct
         return several
+    }
+
+    /// Keys handled together by `insert` and `find(_:into:)`.
+    private static let group = 16
+
+    /// Calls `body(i, at)` for each group of up to `group` keys `keys[i ..< i + at.count]`, `at[k]` being
+    /// the home slot of key `i + k` (under `mask`): the caller reads all the group's home slots before
+    /// it works on any key, so the CPU overlaps their cache misses instead of waiting for each in turn.
+    @inline(__always)
+    private static func inGroups(_ keys: UnsafeBufferPointer<PackedKey>, mask: Int, _ body: (Int, UnsafeBufferPointer<Int>) -> Void) {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: group) { at in
+            var i = 0
+            while i < keys.count {
+                let g = min(group, keys.count - i)
+                for k in 0..<g { at[k] = Int(truncatingIfNeeded: keys[i + k].hash) & mask }
+                body(i, UnsafeBufferPointer(rebasing: at[..<g]))
+                i += g
+            }
+        }
     }
 
     /// The build rows of `key`.
@@ -202,25 +215,19 @@ struct JoinKeyTable {
     /// reading all their home slots first: the loads are independent, so the CPU overlaps their cache
     /// misses instead of waiting for each in turn (a large build side misses on nearly every probe).
     func find(_ keys: UnsafeBufferPointer<PackedKey>, into out: UnsafeMutableBufferPointer<BuildMatch>) {
-        let group = 16
+        let mask = mask
         slots.withUnsafeBufferPointer { slots in
-            withUnsafeTemporaryAllocation(of: Slot.self, capacity: group) { home in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: group) { at in
-                    var i = 0
-                    while i < keys.count {
-                        let g = min(group, keys.count - i)
-                        for k in 0..<g { at[k] = Int(truncatingIfNeeded: keys[i + k].hash) & mask }
-                        for k in 0..<g { home[k] = slots[at[k]] }
-                        for k in 0..<g {
-                            let key = keys[i + k]
-                            var slot = home[k], s = at[k]
-                            while slot.match.count != 0 && slot.key != key {
-                                s = (s + 1) & mask
-                                slot = slots[s]
-                            }
-                            out[i + k] = slot.match.count == 0 ? .none : slot.match
+            withUnsafeTemporaryAllocation(of: Slot.self, capacity: JoinKeyTable.group) { home in
+                JoinKeyTable.inGroups(keys, mask: mask) { i, at in
+                    for k in at.indices { home[k] = slots[at[k]] }
+                    for k in at.indices {
+                        let key = keys[i + k]
+                        var slot = home[k], s = at[k]
+                        while slot.match.count != 0 && slot.key != key {
+                            s = (s + 1) & mask
+                            slot = slots[s]
                         }
-                        i += g
+                        out[i + k] = slot.match.count == 0 ? .none : slot.match
                     }
                 }
             }
